@@ -1,0 +1,85 @@
+## otagai のメッセージ(日本語)。en/main.ftl と同じキーをすべて持つ(テストで確認)。
+## <@U…> のメンションを含む変数は呼び出し側で整形済み。
+
+list-separator = 、
+date = { $month }月{ $day }日
+points = { $n }ポイント
+
+## ヘルプ
+thanks-help-title = */thanks で感謝を伝える*
+thanks-help-tip = 具体的に書くと伝わります。「ありがとう」より「リリース前にバグを見つけてくれて助かった」。相手はSlackの候補から選んで @名前 のリンクにしてください。
+usage-thanks = 1人または複数の人に、みんなの前で感謝を伝える
+usage-thanks-points = 今月の持ち分から1人あたりのポイントを添える(1人 { $max } まで)。会社のバリューもタグ付けできます
+bonus-help-title = */bonus で感謝ポイントを見る*
+usage-bonus-balance = 今月贈れる残りポイントと、受け取ったポイント
+usage-bonus-top = 今月(または累計)ポイントを多く受け取った10人
+usage-bonus-history = 最近贈った感謝・受け取った感謝(各10件)
+usage-bonus-budget = (管理者)指定した人の月間ポイントを今月から変更
+usage-bonus-budget-default = (管理者)全員の月間ポイントの標準値を今月から変更
+usage-bonus-admins = (管理者)管理者の一覧・追加・削除
+usage-bonus-grant = (管理者)指定した人に今月だけポイントを追加
+help-values = タグ付けできるバリュー: { $values }
+
+## 入力が読み取れなかったとき
+err-unknown-command = { $command } というコマンドはありません。
+err-no-recipient = 誰に感謝を伝えますか? 最初に相手をメンションしてください。例: `/thanks @alex リリース手順を一緒に見てくれてありがとう`
+err-plain-mention = 「{ $name }」と文字で入力されると、誰のことか判別できません。Slackの候補から相手を選んでメンションにしてください。例: `/thanks @alex リリース手順を一緒に見てくれてありがとう`
+err-group-mention = ユーザーグループにはまとめて感謝を贈れません。感謝したい人を1人ずつメンションしてください。
+err-channel-mention = チャンネルには感謝を贈れません。感謝したい人をメンションしてください。
+err-points-not-whole = `{ $token }` はポイント数として読み取れません。`+10` のように1〜{ $max }の整数で指定してください。
+err-no-message = 相手が何をしてくれたのか、ひとこと添えてください。例: `/thanks @alex +10 リリース前にバグを見つけてくれて助かりました`
+err-amount-not-whole = `{ $token }` は正しい数値ではありません。ポイントは整数で指定してください。
+err-unknown-bonus = `/bonus { $word }` というコマンドはありません。`/bonus help` をお試しください。
+err-usage = 使い方: `{ $usage }`
+
+## 感謝を受け付けられなかったとき(何も変更していません)
+refuse-self = 自分自身には感謝を贈れません。最近助けてくれたのは誰でしょう?
+refuse-bot = { $user } はボットです。感謝は人に贈りましょう。
+refuse-deactivated = { $user } はSlackで無効化されているため、感謝を受け取れません。
+refuse-unknown-user = { $user } がこのワークスペースに見つかりませんでした。
+refuse-too-many = 1回の感謝で指定できるのは{ $max }人までです。
+refuse-points-range = ポイントは1人あたり1〜{ $max }の整数で指定してください。
+refuse-no-message = 相手が何をしてくれたのか、ひとこと添えてください。
+refuse-too-short = ポイントを贈るときは、メッセージを{ $min }文字以上にしてください(現在{ $got }文字)。何が助かったのかを具体的に書くと、相手にもしっかり伝わります。
+refuse-over-budget = この感謝には{ points }が必要ですが、今月の残りは{ $remaining }ポイントです。{ $resets }にリセットされます。
+    .hint = ポイントを減らすか、ポイントなしで感謝を伝えてください。
+refuse-slack-unavailable = 宛先をSlackに確認できなかったため、送信していません。少し時間をおいてもう一度お試しください。
+err-unexpected = システム側で問題が起きたため、何も変更していません。もう一度お試しください。繰り返し起きる場合は管理者にご連絡ください。
+
+## 感謝を受け付けたとき
+thanks-sent = { $recipients } への感謝を送りました。
+thanks-sent-points = { $recipients } への感謝を1人あたり{ points }とともに送りました。今月の残りは{ $remaining }ポイントです({ $resets }にリセット)。
+thanks-post = { $giver } さんから { $recipients } さんへ感謝が届きました
+thanks-post-points = 1人あたり +{ points }
+thanks-post-values = バリュー: { $values }
+thanks-dm = { $giver } さんから感謝が届きました: { $message }
+thanks-dm-points = { points }を受け取りました。累計は `/bonus` で確認できます。
+thanks-working = 処理しています…
+
+## /bonus
+bonus-balance = *あなたの感謝ポイント*
+    .budget = 今月贈れる残り: { $remaining } / { $allowance }ポイント({ $resets }にリセット)
+    .received = 受け取ったポイント: 今月 { $month } ・ 累計 { $total }
+bonus-top-month = *今月いちばん感謝された人*
+bonus-top-all = *これまでにいちばん感謝された人*
+bonus-top-line = { $rank }. { $user } ・ { points }
+bonus-top-empty = まだ誰もポイントを受け取っていません。`/thanks` で最初の感謝を贈ってみましょう。
+bonus-history-given = *贈った感謝*
+bonus-history-received = *受け取った感謝*
+bonus-history-line = { $date } ・ { $who } ・ { $message }
+bonus-history-line-points = { $date } ・ { $who } ・ +{ points } ・ { $message }
+bonus-history-empty = まだありません。
+
+## 管理者
+admin-only = この操作は感謝ポイントの管理者だけが行えます。管理者: { $admins }
+admin-none = (管理者が設定されていません)
+admin-budget-set = { $user } さんの月間ポイントを今月から{ points }に変更しました。
+admin-budget-default-set = 月間ポイントの標準値を今月から{ points }に変更しました。
+admin-granted = { $user } さんに今月分として{ points }を追加しました。残りは{ $remaining }ポイントです。
+admin-granted-dm = { $admin } さんが、あなたの今月の感謝ポイントを{ points }追加しました。贈れる残りは{ $remaining }ポイントです。
+admin-added = { $user } さんを管理者に追加しました。
+admin-already = { $user } さんはすでに管理者です。
+admin-removed = { $user } さんを管理者から外しました。
+admin-not-removable = { $user } さんは設定ファイル(bonus.admins)で管理者に指定されています。外す場合は設定ファイルを変更してください。
+admin-not-admin = { $user } さんは管理者ではありません。
+admin-list = 管理者: { $admins }

@@ -1,0 +1,333 @@
+//! `/bonus`: balances, rankings, history, and the admin commands (each audited).
+
+use super::{App, CommandRequest, Reply, help};
+use crate::commands::{BonusCommand, TopScope};
+use crate::domain::{BudgetState, Locale, Period, UserId};
+use crate::i18n::{self, tr, tr0};
+use crate::outbox::{Body, Destination, OutboundMessage};
+use crate::storage::{self, admin, budget, thanks};
+use serde_json::json;
+
+const TOP_N: i64 = 10;
+const HISTORY_N: i64 = 10;
+
+impl App {
+    pub(super) async fn bonus(
+        &self,
+        req: &CommandRequest,
+        l: Locale,
+        cmd: BonusCommand,
+    ) -> anyhow::Result<Reply> {
+        let user = &req.user;
+        let text = match cmd {
+            BonusCommand::Help => help::bonus_help(self, l, self.is_admin(user).await?),
+            BonusCommand::Balance => self.balance(user, l).await?,
+            BonusCommand::Top(scope) => self.top(l, scope).await?,
+            BonusCommand::History => self.history(user, l).await?,
+            BonusCommand::ListAdmins => self.list_admins(l).await?,
+            admin_cmd => {
+                if !self.is_admin(user).await? {
+                    let admins = self.list_admin_mentions(l).await?;
+                    tr(l, "admin-only", &[("admins", admins.into())])
+                } else {
+                    self.admin_command(user, l, admin_cmd).await?
+                }
+            }
+        };
+        Ok(Reply::new(text))
+    }
+
+    /// Admins: those in `bonus.admins` and those granted in the app.
+    pub async fn is_admin(&self, user: &UserId) -> anyhow::Result<bool> {
+        if self.settings.bonus.admins.contains(user) {
+            return Ok(true);
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(admin::is_granted_admin(&mut conn, user).await?)
+    }
+
+    async fn list_admin_mentions(&self, l: Locale) -> anyhow::Result<String> {
+        let mut conn = self.store.pool().acquire().await?;
+        let mut all = self.settings.bonus.admins.clone();
+        for a in admin::granted_admins(&mut conn).await? {
+            if !all.contains(&a) {
+                all.push(a);
+            }
+        }
+        if all.is_empty() {
+            return Ok(tr0(l, "admin-none"));
+        }
+        let names: Vec<String> = all.iter().map(UserId::mention).collect();
+        Ok(i18n::list(l, &names))
+    }
+
+    async fn list_admins(&self, l: Locale) -> anyhow::Result<String> {
+        Ok(tr(
+            l,
+            "admin-list",
+            &[("admins", self.list_admin_mentions(l).await?.into())],
+        ))
+    }
+
+    /// The budget for `user` this period, whether or not they have given anything yet.
+    async fn budget_now(
+        &self,
+        conn: &mut storage::Conn,
+        user: &UserId,
+        period: Period,
+    ) -> anyhow::Result<BudgetState> {
+        if let Some(s) = budget::state(conn, user, period).await? {
+            return Ok(s);
+        }
+        let base =
+            budget::monthly_budget_for(conn, user, self.settings.bonus.monthly_budget).await?;
+        Ok(BudgetState {
+            base,
+            granted: 0,
+            spent: 0,
+        })
+    }
+
+    async fn balance(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+        let period = Period::containing(self.clock.now(), self.settings.org.timezone);
+        let mut conn = self.store.pool().acquire().await?;
+        let b = self.budget_now(&mut conn, user, period).await?;
+        let month = thanks::received(&mut conn, user, Some(period)).await?;
+        let total = thanks::received(&mut conn, user, None).await?;
+        let budget_line = tr(
+            l,
+            "bonus-balance.budget",
+            &[
+                ("remaining", b.remaining().into()),
+                ("allowance", (b.base + b.granted).into()),
+                ("resets", i18n::date(l, period.resets_on()).into()),
+            ],
+        );
+        let received_line = tr(
+            l,
+            "bonus-balance.received",
+            &[("month", month.into()), ("total", total.into())],
+        );
+        Ok(format!(
+            "{}\n{budget_line}\n{received_line}",
+            tr0(l, "bonus-balance")
+        ))
+    }
+
+    async fn top(&self, l: Locale, scope: TopScope) -> anyhow::Result<String> {
+        let period = Period::containing(self.clock.now(), self.settings.org.timezone);
+        let (title, period) = match scope {
+            TopScope::ThisMonth => ("bonus-top-month", Some(period)),
+            TopScope::AllTime => ("bonus-top-all", None),
+        };
+        let mut conn = self.store.pool().acquire().await?;
+        let rows = thanks::top_receivers(&mut conn, period, TOP_N).await?;
+        let mut out = tr0(l, title);
+        if rows.is_empty() {
+            out.push('\n');
+            out.push_str(&tr0(l, "bonus-top-empty"));
+        }
+        for (i, (who, points)) in rows.iter().enumerate() {
+            out.push('\n');
+            out.push_str(&tr(
+                l,
+                "bonus-top-line",
+                &[
+                    ("rank", (i as i64 + 1).into()),
+                    ("user", who.mention().into()),
+                    ("n", (*points).into()),
+                ],
+            ));
+        }
+        Ok(out)
+    }
+
+    async fn history(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+        let mut conn = self.store.pool().acquire().await?;
+        let given = thanks::given_by(&mut conn, user, HISTORY_N).await?;
+        let received = thanks::received_by(&mut conn, user, HISTORY_N).await?;
+        let mut out = String::new();
+        for (title, items) in [
+            ("bonus-history-given", given),
+            ("bonus-history-received", received),
+        ] {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&tr0(l, title));
+            if items.is_empty() {
+                out.push('\n');
+                out.push_str(&tr0(l, "bonus-history-empty"));
+            }
+            for item in items {
+                let date = storage::from_millis(item.created_at_ms)
+                    .with_timezone(&self.settings.org.timezone)
+                    .date_naive();
+                let who: Vec<String> = item.others.iter().map(UserId::mention).collect();
+                let key = if item.points_each > 0 {
+                    "bonus-history-line-points"
+                } else {
+                    "bonus-history-line"
+                };
+                out.push('\n');
+                out.push_str(&tr(
+                    l,
+                    key,
+                    &[
+                        ("date", i18n::date(l, date).into()),
+                        ("who", i18n::list(l, &who).into()),
+                        ("n", item.points_each.into()),
+                        ("message", item.message.into()),
+                    ],
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn admin_command(
+        &self,
+        actor: &UserId,
+        l: Locale,
+        cmd: BonusCommand,
+    ) -> anyhow::Result<String> {
+        let now = self.clock.now();
+        let now_ms = storage::millis(now);
+        let period = Period::containing(now, self.settings.org.timezone);
+        let mut tx = self.store.begin().await?;
+        let text = match &cmd {
+            BonusCommand::SetBudget { user, amount } => {
+                budget::set_override(&mut tx, user, *amount, actor, now_ms, period).await?;
+                admin::audit(
+                    &mut tx,
+                    actor,
+                    "budget.set",
+                    Some(user),
+                    &json!({ "monthly_budget": amount }),
+                    now_ms,
+                )
+                .await?;
+                tr(
+                    l,
+                    "admin-budget-set",
+                    &[("user", user.mention().into()), ("n", (*amount).into())],
+                )
+            }
+            BonusCommand::SetDefaultBudget { amount } => {
+                let before =
+                    budget::default_budget(&mut tx, self.settings.bonus.monthly_budget).await?;
+                budget::set_default(&mut tx, *amount, actor, now_ms, period).await?;
+                admin::audit(
+                    &mut tx,
+                    actor,
+                    "budget.default",
+                    None,
+                    &json!({ "monthly_budget": amount, "was": before }),
+                    now_ms,
+                )
+                .await?;
+                tr(l, "admin-budget-default-set", &[("n", (*amount).into())])
+            }
+            BonusCommand::Grant { user, amount } => {
+                let base =
+                    budget::monthly_budget_for(&mut tx, user, self.settings.bonus.monthly_budget)
+                        .await?;
+                budget::open_period(&mut tx, user, period, base).await?;
+                budget::add_grant(&mut tx, user, period, *amount).await?;
+                thanks::ledger_row(
+                    &mut tx,
+                    user,
+                    &period.to_string(),
+                    "grant",
+                    *amount,
+                    None,
+                    Some(actor),
+                    now_ms,
+                )
+                .await?;
+                admin::audit(
+                    &mut tx,
+                    actor,
+                    "budget.grant",
+                    Some(user),
+                    &json!({ "points": amount, "period": period.to_string() }),
+                    now_ms,
+                )
+                .await?;
+                let remaining = budget::state(&mut tx, user, period)
+                    .await?
+                    .map_or(0, |s| s.remaining());
+                let their_locale = self.locale_of(user).await;
+                let notice = tr(
+                    their_locale,
+                    "admin-granted-dm",
+                    &[
+                        ("admin", actor.mention().into()),
+                        ("n", (*amount).into()),
+                        ("remaining", remaining.into()),
+                    ],
+                );
+                self.enqueue(
+                    &mut tx,
+                    OutboundMessage {
+                        to: Destination::Direct { user: user.clone() },
+                        locale: their_locale,
+                        body: Body::Text { text: notice },
+                    },
+                )
+                .await?;
+                tr(
+                    l,
+                    "admin-granted",
+                    &[
+                        ("user", user.mention().into()),
+                        ("n", (*amount).into()),
+                        ("remaining", remaining.into()),
+                    ],
+                )
+            }
+            BonusCommand::AddAdmin(user) => {
+                let m = [("user", user.mention().into())];
+                if self.settings.bonus.admins.contains(user)
+                    || !admin::add_admin(&mut tx, user, actor, now_ms).await?
+                {
+                    tr(l, "admin-already", &m)
+                } else {
+                    admin::audit(&mut tx, actor, "admins.add", Some(user), &json!({}), now_ms)
+                        .await?;
+                    tr(l, "admin-added", &m)
+                }
+            }
+            BonusCommand::RemoveAdmin(user) => {
+                let m = [("user", user.mention().into())];
+                if self.settings.bonus.admins.contains(user) {
+                    tr(l, "admin-not-removable", &m)
+                } else if admin::remove_admin(&mut tx, user).await? {
+                    admin::audit(
+                        &mut tx,
+                        actor,
+                        "admins.remove",
+                        Some(user),
+                        &json!({}),
+                        now_ms,
+                    )
+                    .await?;
+                    tr(l, "admin-removed", &m)
+                } else {
+                    tr(l, "admin-not-admin", &m)
+                }
+            }
+            BonusCommand::Balance
+            | BonusCommand::Top(_)
+            | BonusCommand::History
+            | BonusCommand::Help
+            | BonusCommand::ListAdmins => {
+                unreachable!("not an admin command")
+            }
+        };
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        tracing::info!(actor = %actor, ?cmd, "admin change");
+        Ok(text)
+    }
+}

@@ -1,0 +1,55 @@
+//! Help texts, generated from the usage tables next to each command grammar.
+
+use super::App;
+use crate::commands::{self, Usage};
+use crate::domain::Locale;
+use crate::i18n::{tr, tr0};
+
+fn lines(l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
+    usages
+        .iter()
+        .filter(|u| show_admin || !u.admin_only)
+        .map(|u| {
+            format!(
+                "• `{}`: {}",
+                u.syntax,
+                tr(l, u.explain_key, &[("max", max.into())])
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) fn thanks_help(app: &App, l: Locale) -> String {
+    let b = &app.settings.bonus;
+    let mut out = format!(
+        "{}\n{}\n{}",
+        tr0(l, "thanks-help-title"),
+        lines(
+            l,
+            commands::usage("/thanks"),
+            false,
+            b.max_points_per_thanks
+        ),
+        tr0(l, "thanks-help-tip"),
+    );
+    if !b.values.is_empty() {
+        let tags: Vec<String> = b.values.iter().map(|v| format!("#{v}")).collect();
+        out.push('\n');
+        out.push_str(&tr(l, "help-values", &[("values", tags.join(" ").into())]));
+    }
+    out
+}
+
+pub(super) fn bonus_help(app: &App, l: Locale, is_admin: bool) -> String {
+    format!(
+        "{}\n{}",
+        tr0(l, "bonus-help-title"),
+        lines(
+            l,
+            commands::usage("/bonus"),
+            is_admin,
+            app.settings.bonus.max_points_per_thanks
+        )
+    )
+}

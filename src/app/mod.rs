@@ -1,0 +1,167 @@
+//! Use-cases: the rules from `domain`, one transaction through `storage`, outgoing messages
+//! written to the outbox in that same transaction. This is what the Slack routes, the `try`
+//! console and the tests call.
+
+mod bonus;
+mod export;
+mod help;
+mod thanks;
+mod users;
+
+pub use export::export_ledger_csv;
+pub use users::{DirectoryError, DirectoryUser, UserDirectory};
+
+use crate::commands::{self, Command, CommandError};
+use crate::config::Settings;
+use crate::domain::{ChannelId, Locale, UserId};
+use crate::i18n::{tr, tr0};
+use crate::outbox::{Body, Destination, OutboundMessage};
+use crate::storage::{self, Conn, Store};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Where `now` comes from: the system clock in production, a movable one in `try` and tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Everything a use-case needs.
+#[derive(Clone)]
+pub struct App {
+    /// The database.
+    pub store: Store,
+    /// Validated settings.
+    pub settings: Arc<Settings>,
+    /// Who is who in Slack (users.info), behind a cache in the store.
+    pub directory: Arc<dyn UserDirectory>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Woken after a use-case commits outbox messages, so the worker sends them at once.
+    pub outbox_wake: Arc<Notify>,
+}
+
+/// A slash command as the edge received it.
+#[derive(Debug, Clone)]
+pub struct CommandRequest {
+    pub user: UserId,
+    pub channel: Option<ChannelId>,
+    /// `/thanks`, `/bonus`.
+    pub command: String,
+    pub text: String,
+    /// Identifies this request across Slack's retries and double submits (the trigger_id).
+    pub request_key: String,
+}
+
+/// The ephemeral answer to a command, in the caller's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub text: String,
+}
+
+impl Reply {
+    fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
+impl App {
+    /// Answers a slash command. Never fails: a problem becomes a friendly reply in the
+    /// caller's language, and its cause is logged.
+    #[tracing::instrument(name = "command", skip_all, fields(command = %req.command, user = %req.user))]
+    pub async fn handle_command(&self, req: CommandRequest) -> Reply {
+        let locale = self.locale_of(&req.user).await;
+        let parsed = commands::parse(&req.command, &req.text, &self.settings.bonus.values);
+        let result = match parsed {
+            Err(e) => Ok(Reply::new(self.explain_command_error(locale, &e))),
+            Ok(Command::ThanksHelp) => Ok(Reply::new(help::thanks_help(self, locale))),
+            Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
+            Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
+        };
+        result.unwrap_or_else(|e| {
+            tracing::error!(error = ?e, "command failed");
+            Reply::new(tr0(locale, "err-unexpected"))
+        })
+    }
+
+    /// Sends a reply that missed the acknowledgement window to the command's response_url.
+    pub async fn deliver_late_reply(
+        &self,
+        user: &UserId,
+        response_url: &str,
+        reply: Reply,
+    ) -> anyhow::Result<()> {
+        let locale = self.locale_of(user).await;
+        let mut tx = self.store.begin().await?;
+        self.enqueue(
+            &mut tx,
+            OutboundMessage {
+                to: Destination::ResponseUrl {
+                    url: response_url.to_owned(),
+                },
+                locale,
+                body: Body::Text { text: reply.text },
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(())
+    }
+
+    /// Records that a Slack event was processed; false if it had been already.
+    pub async fn first_time_event(&self, event_id: &str) -> anyhow::Result<bool> {
+        let mut tx = self.store.begin().await?;
+        let now = storage::millis(self.clock.now());
+        let fresh = storage::requests::claim(&mut tx, &format!("event:{event_id}"), now).await?;
+        tx.commit().await?;
+        Ok(fresh == storage::requests::Claim::New)
+    }
+
+    pub(crate) async fn enqueue(
+        &self,
+        conn: &mut Conn,
+        message: OutboundMessage,
+    ) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(&message)?;
+        storage::outbox::enqueue(conn, &payload, storage::millis(self.clock.now())).await?;
+        Ok(())
+    }
+
+    fn explain_command_error(&self, l: Locale, e: &CommandError) -> String {
+        let max = self.settings.bonus.max_points_per_thanks;
+        match e {
+            CommandError::UnknownCommand(c) => {
+                tr(l, "err-unknown-command", &[("command", c.clone().into())])
+            }
+            CommandError::NoRecipient => tr0(l, "err-no-recipient"),
+            CommandError::PlainMention(name) => {
+                tr(l, "err-plain-mention", &[("name", name.clone().into())])
+            }
+            CommandError::GroupMention => tr0(l, "err-group-mention"),
+            CommandError::ChannelMention => tr0(l, "err-channel-mention"),
+            CommandError::PointsNotWhole(t) => tr(
+                l,
+                "err-points-not-whole",
+                &[("token", t.clone().into()), ("max", max.into())],
+            ),
+            CommandError::NoMessage => tr0(l, "err-no-message"),
+            CommandError::AmountNotWhole(t) => {
+                tr(l, "err-amount-not-whole", &[("token", t.clone().into())])
+            }
+            CommandError::UnknownBonus(w) => {
+                tr(l, "err-unknown-bonus", &[("word", w.clone().into())])
+            }
+            CommandError::Usage(u) => tr(l, "err-usage", &[("usage", (*u).into())]),
+        }
+    }
+}

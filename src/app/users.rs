@@ -1,0 +1,87 @@
+//! Who is who: users.info answers, cached in the store and refreshed after the TTL.
+
+use super::App;
+use crate::domain::{Locale, RecipientStatus, UserId};
+use crate::storage::{self, users::CachedUser};
+
+/// What the directory knows of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryUser {
+    pub is_bot: bool,
+    pub deleted: bool,
+    /// Slack locale, e.g. `ja-JP`.
+    pub locale: Option<String>,
+    /// IANA time zone, e.g. `Asia/Tokyo`.
+    pub tz: Option<String>,
+}
+
+/// The directory could not answer (Slack down, timeout, bad token).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("user directory unavailable: {0}")]
+pub struct DirectoryError(pub String);
+
+/// Looks people up: `users.info` in production, the console's cast in `otagai try`.
+#[async_trait::async_trait]
+pub trait UserDirectory: Send + Sync {
+    /// `Ok(None)` when no such user exists.
+    async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError>;
+}
+
+impl App {
+    /// The person as Slack describes them, from the cache while fresh. When Slack cannot be
+    /// reached, a stale cache entry is better than nothing.
+    pub(crate) async fn user(&self, user: &UserId) -> Result<Option<CachedUser>, DirectoryError> {
+        let now = storage::millis(self.clock.now());
+        let ttl = self.settings.slack.user_cache_ttl.as_millis() as i64;
+        let cached = match self.store.pool().acquire().await {
+            Ok(mut conn) => storage::users::get(&mut conn, user).await.ok().flatten(),
+            Err(_) => None,
+        };
+        if let Some(c) = &cached
+            && now - c.fetched_at_ms < ttl
+        {
+            return Ok(cached);
+        }
+        match self.directory.lookup(user).await {
+            Ok(Some(d)) => {
+                let fresh = CachedUser {
+                    is_bot: d.is_bot,
+                    deleted: d.deleted,
+                    locale: d.locale,
+                    tz: d.tz,
+                    fetched_at_ms: now,
+                };
+                if let Ok(mut conn) = self.store.pool().acquire().await
+                    && let Err(e) = storage::users::put(&mut conn, user, &fresh).await
+                {
+                    tracing::warn!(error = %e, "could not cache users.info");
+                }
+                Ok(Some(fresh))
+            }
+            Ok(None) => Ok(None),
+            Err(e) if cached.is_some() => {
+                tracing::warn!(error = %e, "users.info failed; using the cached answer");
+                Ok(cached)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The person's language: their Slack locale when it is one of ours, else the org's.
+    pub async fn locale_of(&self, user: &UserId) -> Locale {
+        match self.user(user).await {
+            Ok(Some(u)) => u.locale.as_deref().and_then(Locale::from_slack),
+            _ => None,
+        }
+        .unwrap_or(self.settings.org.locale)
+    }
+
+    pub(crate) fn status_of(u: Option<&CachedUser>) -> RecipientStatus {
+        match u {
+            None => RecipientStatus::Unknown,
+            Some(u) if u.is_bot => RecipientStatus::Bot,
+            Some(u) if u.deleted => RecipientStatus::Deactivated,
+            Some(_) => RecipientStatus::Person,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Slash-command text -> typed command. Pure: no Slack, no database, no clock.
+//!
+//! Every grammar lives in its own file with dense table tests. The usage lines that `help`
+//! shows are generated from [`USAGE`] tables next to each grammar, so help cannot drift from
+//! what the parser accepts.
+
+mod bonus;
+mod mention;
+mod thanks;
+
+pub use bonus::{BonusCommand, TopScope};
+pub use mention::Mention;
+pub use thanks::ThanksCommand;
+
+/// One usage line: the syntax as typed, and the message-catalog key that explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub syntax: &'static str,
+    pub explain_key: &'static str,
+    /// Shown only to admins.
+    pub admin_only: bool,
+}
+
+/// A slash command otagai understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Thanks(ThanksCommand),
+    ThanksHelp,
+    Bonus(BonusCommand),
+}
+
+/// Why the text could not be understood; each becomes a friendly reply with the right form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("unknown command {0}")]
+    UnknownCommand(String),
+    #[error("no recipient")]
+    NoRecipient,
+    #[error("plain @mention {0}")]
+    PlainMention(String),
+    #[error("a user group cannot be thanked")]
+    GroupMention,
+    #[error("a channel cannot be thanked")]
+    ChannelMention,
+    #[error("points `{0}` are not a whole number")]
+    PointsNotWhole(String),
+    #[error("no message")]
+    NoMessage,
+    #[error("amount `{0}` is not a whole number of points")]
+    AmountNotWhole(String),
+    #[error("unknown /bonus subcommand `{0}`")]
+    UnknownBonus(String),
+    #[error("usage: {0}")]
+    Usage(&'static str),
+}
+
+/// Parses the `command` Slack sent (`/thanks`) with its `text`. `values` are the company's
+/// value hashtags (without `#`).
+pub fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, CommandError> {
+    match command {
+        "/thanks" => {
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("help") {
+                Ok(Command::ThanksHelp)
+            } else {
+                thanks::parse(trimmed, values).map(Command::Thanks)
+            }
+        }
+        "/bonus" => bonus::parse(text).map(Command::Bonus),
+        other => Err(CommandError::UnknownCommand(other.to_owned())),
+    }
+}
+
+/// Every usage line, for the help texts.
+pub fn usage(command: &str) -> &'static [Usage] {
+    match command {
+        "/thanks" => thanks::USAGE,
+        "/bonus" => bonus::USAGE,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_text_and_help_show_usage() {
+        assert_eq!(parse("/thanks", "", &[]), Ok(Command::ThanksHelp));
+        assert_eq!(parse("/thanks", "  HELP ", &[]), Ok(Command::ThanksHelp));
+        assert_eq!(
+            parse("/bonus", "help", &[]),
+            Ok(Command::Bonus(BonusCommand::Help))
+        );
+    }
+
+    #[test]
+    fn unknown_commands_are_named() {
+        assert_eq!(
+            parse("/kudos", "x", &[]),
+            Err(CommandError::UnknownCommand("/kudos".into()))
+        );
+    }
+
+    #[test]
+    fn every_usage_line_starts_with_its_command() {
+        for cmd in ["/thanks", "/bonus"] {
+            assert!(!usage(cmd).is_empty());
+            for u in usage(cmd) {
+                assert!(u.syntax.starts_with(cmd), "{}", u.syntax);
+            }
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! Settings: `config/default.toml` (built in) < `--config FILE` / `OTAGAI_CONFIG` <
+//! `OTAGAI__SECTION__KEY` environment variables. Secrets and deployment come only from the
+//! environment (`SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET`, `DATABASE_URL`, `SLACK_API_URL`,
+//! `OTAGAI_LISTEN`).
+//!
+//! Everything is validated at start-up; a problem becomes one line naming the key, and the
+//! binary exits with code 2. Secrets never appear in errors or `Debug` output.
+
+use crate::domain::{ChannelId, Locale, ThanksRules, UserId};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// A setting or variable that is missing or wrong. Display is the one line users see.
+#[derive(Debug, thiserror::Error)]
+#[error("{key}: {problem}")]
+pub struct ConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(key: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// The organisation.
+#[derive(Debug, Clone)]
+pub struct OrgSettings {
+    pub timezone: Tz,
+    pub locale: Locale,
+}
+
+/// Peer-bonus rules.
+#[derive(Debug, Clone)]
+pub struct BonusSettings {
+    pub monthly_budget: i64,
+    pub max_points_per_thanks: u32,
+    pub min_message_chars: usize,
+    pub max_recipients: usize,
+    pub admins: Vec<UserId>,
+    pub values: Vec<String>,
+}
+
+impl BonusSettings {
+    pub fn rules(&self) -> ThanksRules {
+        ThanksRules {
+            max_points_per_thanks: self.max_points_per_thanks,
+            min_message_chars: self.min_message_chars,
+            max_recipients: self.max_recipients,
+        }
+    }
+}
+
+/// Where thanks are posted.
+#[derive(Debug, Clone)]
+pub struct ThanksSettings {
+    pub channel: Option<ChannelId>,
+}
+
+/// Slack behaviour that is not a secret.
+#[derive(Debug, Clone)]
+pub struct SlackSettings {
+    pub ack_timeout: Duration,
+    pub user_cache_ttl: Duration,
+    pub request_timeout: Duration,
+}
+
+/// The delivery worker.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    pub poll_interval: Duration,
+    pub batch_size: i64,
+    pub lease: Duration,
+    pub max_attempts: i64,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+}
+
+/// Database pool.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+}
+
+/// Every non-secret setting, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub org: OrgSettings,
+    pub bonus: BonusSettings,
+    pub thanks: ThanksSettings,
+    pub slack: SlackSettings,
+    pub outbox: OutboxSettings,
+    pub database: DatabaseSettings,
+}
+
+/// A secret that must never be printed.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Deployment facts and secrets, from the environment only.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub database_url: String,
+    pub listen: String,
+    pub slack_api_url: String,
+    pub bot_token: Option<Secret>,
+    pub signing_secret: Option<Secret>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/otagai.db";
+pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
+
+impl Deployment {
+    /// Reads the deployment variables through `var` (the process environment in production).
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let database_url =
+            non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
+        }
+        let listen = non_empty("OTAGAI_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::new(
+                "OTAGAI_LISTEN",
+                "must be an address and port like 127.0.0.1:3000",
+            ));
+        }
+        let mut slack_api_url =
+            non_empty("SLACK_API_URL").unwrap_or_else(|| DEFAULT_SLACK_API_URL.to_owned());
+        if !(slack_api_url.starts_with("https://") || slack_api_url.starts_with("http://")) {
+            return Err(ConfigError::new(
+                "SLACK_API_URL",
+                "must be an http(s) URL like https://slack.com/api/",
+            ));
+        }
+        if !slack_api_url.ends_with('/') {
+            slack_api_url.push('/');
+        }
+        Ok(Self {
+            database_url,
+            listen,
+            slack_api_url,
+            bot_token: non_empty("SLACK_BOT_TOKEN").map(Secret::new),
+            signing_secret: non_empty("SLACK_SIGNING_SECRET").map(Secret::new),
+        })
+    }
+
+    /// What `serve` needs: both Slack secrets, well formed.
+    pub fn require_slack_secrets(&self) -> Result<(Secret, Secret), ConfigError> {
+        let token = self.bot_token.clone().ok_or_else(|| {
+            ConfigError::new("SLACK_BOT_TOKEN", "is not set (the app's xoxb-… bot token)")
+        })?;
+        if !token.expose().starts_with("xoxb-") {
+            return Err(ConfigError::new(
+                "SLACK_BOT_TOKEN",
+                "must be a bot token starting with xoxb-",
+            ));
+        }
+        let secret = self.signing_secret.clone().ok_or_else(|| {
+            ConfigError::new(
+                "SLACK_SIGNING_SECRET",
+                "is not set (Basic Information > Signing Secret)",
+            )
+        })?;
+        Ok((token, secret))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    org: RawOrg,
+    bonus: RawBonus,
+    thanks: RawThanks,
+    slack: RawSlack,
+    outbox: RawOutbox,
+    database: RawDatabase,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrg {
+    timezone: String,
+    locale: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBonus {
+    monthly_budget: i64,
+    max_points_per_thanks: i64,
+    min_message_chars: i64,
+    max_recipients: i64,
+    admins: Vec<String>,
+    values: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThanks {
+    channel: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlack {
+    ack_timeout_ms: i64,
+    user_cache_ttl_secs: i64,
+    request_timeout_secs: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutbox {
+    poll_interval_ms: i64,
+    batch_size: i64,
+    lease_secs: i64,
+    max_attempts: i64,
+    backoff_base_ms: i64,
+    backoff_max_secs: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    max_connections: i64,
+}
+
+impl Settings {
+    /// The built-in defaults, overlaid by `file` (if any), overlaid by `OTAGAI__…` variables
+    /// from `env` (name, value) pairs.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            DEFAULT_TOML,
+            config::FileFormat::Toml,
+        ));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::new(
+                    "--config",
+                    format!("{} does not exist or is not a file", path.display()),
+                ));
+            }
+            builder = builder.add_source(
+                config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
+            );
+        }
+        let vars: config::Map<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("OTAGAI__"))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("OTAGAI")
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("bonus.admins")
+                .with_list_parse_key("bonus.values")
+                .try_parsing(true)
+                .source(Some(vars)),
+        );
+        let raw: Raw = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError::new("settings", e.to_string()))?;
+        Self::validate(raw)
+    }
+
+    /// Defaults only, as `try` and tests start from.
+    pub fn defaults() -> Self {
+        Self::load(None, std::iter::empty()).expect("the built-in defaults are valid")
+    }
+
+    fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let timezone: Tz = raw.org.timezone.parse().map_err(|_| {
+            ConfigError::new(
+                "org.timezone",
+                format!(
+                    "`{}` is not an IANA time zone like Asia/Tokyo",
+                    raw.org.timezone
+                ),
+            )
+        })?;
+        let locale: Locale = raw
+            .org
+            .locale
+            .parse()
+            .map_err(|e: String| ConfigError::new("org.locale", e))?;
+        let b = raw.bonus;
+        let range = |key: &str, v: i64, lo: i64, hi: i64| -> Result<i64, ConfigError> {
+            if (lo..=hi).contains(&v) {
+                Ok(v)
+            } else {
+                Err(ConfigError::new(key, format!("{v} is outside {lo}..={hi}")))
+            }
+        };
+        let monthly_budget = range("bonus.monthly_budget", b.monthly_budget, 0, 1_000_000)?;
+        let max_points = range(
+            "bonus.max_points_per_thanks",
+            b.max_points_per_thanks,
+            1,
+            1_000_000,
+        )?;
+        let min_chars = range("bonus.min_message_chars", b.min_message_chars, 0, 1000)?;
+        let max_recipients = range("bonus.max_recipients", b.max_recipients, 1, 100)?;
+        let admins = b
+            .admins
+            .iter()
+            .map(|a| UserId::parse(a.trim()).map_err(|e| ConfigError::new("bonus.admins", e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut values = Vec::new();
+        for v in &b.values {
+            let v = v.trim().trim_start_matches('#').to_lowercase();
+            if v.is_empty() || v.chars().any(char::is_whitespace) {
+                return Err(ConfigError::new(
+                    "bonus.values",
+                    format!("`{v}` must be one word, like teamwork"),
+                ));
+            }
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        let channel = match raw.thanks.channel.trim() {
+            "" => None,
+            c => Some(ChannelId::parse(c).map_err(|e| ConfigError::new("thanks.channel", e))?),
+        };
+        let s = raw.slack;
+        let ack = range("slack.ack_timeout_ms", s.ack_timeout_ms, 100, 2900)?;
+        let ttl = range(
+            "slack.user_cache_ttl_secs",
+            s.user_cache_ttl_secs,
+            0,
+            30 * 86400,
+        )?;
+        let req = range("slack.request_timeout_secs", s.request_timeout_secs, 1, 120)?;
+        let o = raw.outbox;
+        let poll = range("outbox.poll_interval_ms", o.poll_interval_ms, 10, 60_000)?;
+        let batch = range("outbox.batch_size", o.batch_size, 1, 1000)?;
+        let lease = range("outbox.lease_secs", o.lease_secs, 5, 3600)?;
+        let attempts = range("outbox.max_attempts", o.max_attempts, 1, 1000)?;
+        let base = range("outbox.backoff_base_ms", o.backoff_base_ms, 1, 3_600_000)?;
+        let max = range("outbox.backoff_max_secs", o.backoff_max_secs, 1, 86_400)?;
+        let conns = range(
+            "database.max_connections",
+            raw.database.max_connections,
+            1,
+            200,
+        )?;
+        Ok(Self {
+            org: OrgSettings { timezone, locale },
+            bonus: BonusSettings {
+                monthly_budget,
+                max_points_per_thanks: max_points as u32,
+                min_message_chars: min_chars as usize,
+                max_recipients: max_recipients as usize,
+                admins,
+                values,
+            },
+            thanks: ThanksSettings { channel },
+            slack: SlackSettings {
+                ack_timeout: Duration::from_millis(ack as u64),
+                user_cache_ttl: Duration::from_secs(ttl as u64),
+                request_timeout: Duration::from_secs(req as u64),
+            },
+            outbox: OutboxSettings {
+                poll_interval: Duration::from_millis(poll as u64),
+                batch_size: batch,
+                lease: Duration::from_secs(lease as u64),
+                max_attempts: attempts,
+                backoff_base: Duration::from_millis(base as u64),
+                backoff_max: Duration::from_secs(max as u64),
+            },
+            database: DatabaseSettings {
+                max_connections: conns as u32,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let s = Settings::defaults();
+        assert_eq!(s.org.timezone, chrono_tz::Asia::Tokyo);
+        assert_eq!(s.bonus.monthly_budget, 400);
+        assert_eq!(s.bonus.max_points_per_thanks, 120);
+        assert_eq!(s.bonus.min_message_chars, 10);
+        assert!(s.thanks.channel.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_the_file_including_lists() {
+        let s = Settings::load(
+            None,
+            env(&[
+                ("OTAGAI__BONUS__MONTHLY_BUDGET", "500"),
+                ("OTAGAI__BONUS__ADMINS", "U1AAA,U2BBB"),
+                ("OTAGAI__BONUS__VALUES", "Teamwork,#ownership"),
+                ("OTAGAI__ORG__TIMEZONE", "Europe/Berlin"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.bonus.monthly_budget, 500);
+        assert_eq!(s.bonus.admins.len(), 2);
+        assert_eq!(s.bonus.values, vec!["teamwork", "ownership"]);
+        assert_eq!(s.org.timezone, chrono_tz::Europe::Berlin);
+    }
+
+    #[test]
+    fn a_bad_setting_is_one_line_naming_the_key() {
+        let cases = [
+            ("OTAGAI__ORG__TIMEZONE", "Mars/Olympus", "org.timezone"),
+            ("OTAGAI__ORG__LOCALE", "fr", "org.locale"),
+            (
+                "OTAGAI__BONUS__MONTHLY_BUDGET",
+                "-1",
+                "bonus.monthly_budget",
+            ),
+            (
+                "OTAGAI__BONUS__MAX_POINTS_PER_THANKS",
+                "0",
+                "bonus.max_points_per_thanks",
+            ),
+            ("OTAGAI__BONUS__ADMINS", "bob", "bonus.admins"),
+            ("OTAGAI__THANKS__CHANNEL", "#general", "thanks.channel"),
+            ("OTAGAI__BONUS__MONTHLY_BUDGET", "lots", "monthly_budget"),
+            ("OTAGAI__BONUS__TYPO", "1", "typo"),
+        ];
+        for (k, v, key) in cases {
+            let err = Settings::load(None, env(&[(k, v)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{k}={v}: {err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_config_file_overlays_the_defaults() {
+        let dir = std::env::temp_dir().join(format!("otagai-cfg-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("site.toml");
+        std::fs::write(
+            &path,
+            "[bonus]\nmonthly_budget = 250\nvalues = [\"kaizen\"]\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), env(&[])).unwrap();
+        assert_eq!(s.bonus.monthly_budget, 250);
+        assert_eq!(s.bonus.values, vec!["kaizen"]);
+        assert_eq!(s.bonus.max_points_per_thanks, 120);
+        let missing = Settings::load(Some(&dir.join("nope.toml")), env(&[])).unwrap_err();
+        assert_eq!(missing.key, "--config");
+    }
+
+    #[test]
+    fn deployment_defaults_and_secret_checks() {
+        let d = Deployment::from_env(|_| None).unwrap();
+        assert_eq!(d.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(d.slack_api_url, DEFAULT_SLACK_API_URL);
+        assert_eq!(
+            d.require_slack_secrets().unwrap_err().key,
+            "SLACK_BOT_TOKEN"
+        );
+        let d = Deployment::from_env(|k| match k {
+            "SLACK_BOT_TOKEN" => Some("xoxb-secret-value".into()),
+            "SLACK_API_URL" => Some("http://127.0.0.1:9/api".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(d.slack_api_url, "http://127.0.0.1:9/api/");
+        let err = d.require_slack_secrets().unwrap_err();
+        assert_eq!(err.key, "SLACK_SIGNING_SECRET");
+        assert!(!format!("{d:?}").contains("secret-value"));
+        let bad = Deployment::from_env(|k| (k == "DATABASE_URL").then(|| "mysql://x".into()));
+        assert_eq!(bad.unwrap_err().key, "DATABASE_URL");
+    }
+}

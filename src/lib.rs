@@ -1,0 +1,29 @@
+//! otagai (お互い, "each other"): a self-hosted Slack bot that makes relying on each other a
+//! habit at work. This slice: `/thanks` with peer-bonus points from a monthly budget, and
+//! `/bonus` to see and administer points.
+//!
+//! # Layout
+//! - [`domain`]: the rules, pure (identities, languages, budget periods, thanks validation).
+//! - [`commands`]: slash-command text -> typed command, pure; help generated from it.
+//! - [`app`]: use-cases. Domain + store + outbox in one transaction; what tests call.
+//! - [`storage`]: the Store facade over SQLite or PostgreSQL, one portable SQL dialect.
+//! - [`outbox`]: the only path by which messages leave, and its delivery worker.
+//! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
+//! - [`console`]: `otagai try`, the same application core driven from a terminal.
+//! - [`config`], [`i18n`], [`startup`], [`telemetry`]: settings, message catalogs, wiring, logs.
+//!
+//! Data flows one way: Slack request -> `slack` (verify, parse) -> `commands` -> `app`
+//! (rules from `domain`, one transaction through `storage`, outgoing messages into the outbox
+//! in that transaction) -> ack. The outbox worker is the only other entry point.
+
+pub mod app;
+pub mod commands;
+pub mod config;
+pub mod console;
+pub mod domain;
+pub mod i18n;
+pub mod outbox;
+pub mod slack;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,36 @@
+//! The one path by which messages leave: use-cases write [`OutboundMessage`]s into the outbox
+//! table in their own transaction; the [`worker`] claims them with a lease, hands each to a
+//! [`Deliver`] (Slack in production, the console in `otagai try`) and records the outcome.
+//!
+//! Delivery is at-least-once with the smallest window we can give it: a message is marked sent
+//! right after Slack accepts it, a graceful stop finishes the message in hand, and only a crash
+//! between Slack's answer and that mark can send a message twice. Nothing is ever dropped:
+//! 429 waits `Retry-After`, 5xx and timeouts back off, permanent errors are kept with the reason.
+
+mod message;
+pub mod worker;
+
+pub use message::{Body, Destination, OutboundMessage};
+pub use worker::{OutboxWorker, Outcome};
+
+use std::time::Duration;
+
+/// Why a message could not be delivered this time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Slack said 429: wait this long, then try again. Does not count as an attempt.
+    #[error("rate limited, retry after {0:?}")]
+    RateLimited(Duration),
+    /// 5xx, timeout, connection trouble: try again later.
+    #[error("transient: {0}")]
+    Transient(String),
+    /// Slack refused it for good (`channel_not_found`, `not_in_channel`, …).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// Something that can deliver a message: the Slack Web API, or the `try` console.
+#[async_trait::async_trait]
+pub trait Deliver: Send + Sync {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError>;
+}

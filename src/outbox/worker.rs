@@ -1,0 +1,177 @@
+//! The delivery worker. [`OutboxWorker::try_execute_task`] is one step (claim a batch, send,
+//! record) that tests drive directly; [`OutboxWorker::run`] repeats it until shutdown.
+
+use super::{Deliver, DeliveryError, OutboundMessage};
+use crate::config::OutboxSettings;
+use crate::storage::{self, Store, outbox};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outcome {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    /// Slack asked us to slow down: the worker pauses this long before its next step.
+    pub pause: Option<Duration>,
+}
+
+impl Outcome {
+    pub fn handled(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+/// Claims, delivers and records outbox messages.
+pub struct OutboxWorker {
+    store: Store,
+    deliver: Arc<dyn Deliver>,
+    settings: OutboxSettings,
+    /// A name unique to this worker, so leases say whose a claim is.
+    owner: String,
+    /// Woken by use-cases after they commit messages, so delivery starts at once.
+    wake: Arc<Notify>,
+}
+
+impl OutboxWorker {
+    pub fn new(
+        store: Store,
+        deliver: Arc<dyn Deliver>,
+        settings: OutboxSettings,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            deliver,
+            settings,
+            owner: format!("worker-{}", uuid::Uuid::new_v4()),
+            wake,
+        }
+    }
+
+    /// One step: claim up to a batch of due messages and deliver them in order.
+    #[tracing::instrument(name = "outbox_step", skip(self), fields(owner = %self.owner))]
+    pub async fn try_execute_task(&self) -> anyhow::Result<Outcome> {
+        let now = chrono::Utc::now();
+        let lease_until = now + chrono::Duration::from_std(self.settings.lease)?;
+        let claimed = outbox::claim(
+            &self.store,
+            &self.owner,
+            storage::millis(now),
+            storage::millis(lease_until),
+            self.settings.batch_size,
+        )
+        .await?;
+        let mut outcome = Outcome::default();
+        let mut batch = claimed.into_iter();
+        for item in batch.by_ref() {
+            let message: OutboundMessage = match serde_json::from_str(&item.payload) {
+                Ok(m) => m,
+                Err(e) => {
+                    tracing::error!(id = item.id, error = %e, "unreadable outbox message");
+                    outbox::mark_failed(
+                        &self.store,
+                        item.id,
+                        &self.owner,
+                        &format!("unreadable: {e}"),
+                    )
+                    .await?;
+                    outcome.failed += 1;
+                    continue;
+                }
+            };
+            let result = self.deliver.deliver(&message).await;
+            let now_ms = storage::millis(chrono::Utc::now());
+            match result {
+                Ok(()) => {
+                    outbox::mark_sent(&self.store, item.id, &self.owner, now_ms).await?;
+                    outcome.sent += 1;
+                }
+                Err(DeliveryError::RateLimited(wait)) => {
+                    tracing::warn!(id = item.id, ?wait, "Slack rate limit: waiting Retry-After");
+                    let next = now_ms + wait.as_millis() as i64;
+                    outbox::mark_retry(
+                        &self.store,
+                        item.id,
+                        &self.owner,
+                        next,
+                        "rate limited (429)",
+                        false,
+                    )
+                    .await?;
+                    outcome.retried += 1;
+                    outcome.pause = Some(wait);
+                    break;
+                }
+                Err(DeliveryError::Transient(reason))
+                    if item.attempts + 1 < self.settings.max_attempts =>
+                {
+                    let delay = backoff(&self.settings, item.attempts);
+                    tracing::warn!(id = item.id, attempt = item.attempts + 1, ?delay, %reason, "delivery failed, will retry");
+                    let next = now_ms + delay.as_millis() as i64;
+                    outbox::mark_retry(&self.store, item.id, &self.owner, next, &reason, true)
+                        .await?;
+                    outcome.retried += 1;
+                }
+                Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
+                    tracing::error!(id = item.id, %reason, "message could not be delivered; kept as failed");
+                    outbox::mark_failed(&self.store, item.id, &self.owner, &reason).await?;
+                    outcome.failed += 1;
+                }
+            }
+        }
+        // After a 429 the rest of the batch goes back to the queue, in order, for after the pause.
+        for rest in batch {
+            outbox::release(&self.store, rest.id, &self.owner).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Delivers until `shutdown` turns true, finishing the message in hand first.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(owner = %self.owner, "outbox worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let idle = match self.try_execute_task().await {
+                Ok(o) if o.pause.is_some() => o.pause,
+                Ok(o) if o.handled() > 0 => None,
+                Ok(_) => Some(self.settings.poll_interval),
+                Err(e) => {
+                    tracing::error!(error = ?e, "outbox step failed");
+                    Some(self.settings.poll_interval)
+                }
+            };
+            if let Some(wait) = idle {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = self.wake.notified() => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        tracing::info!(owner = %self.owner, "outbox worker stopped");
+    }
+}
+
+/// Exponential backoff: base × 2^attempts, capped.
+fn backoff(s: &OutboxSettings, attempts: i64) -> Duration {
+    let factor = 2u32.saturating_pow(attempts.clamp(0, 30) as u32);
+    s.backoff_base.saturating_mul(factor).min(s.backoff_max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let s = crate::config::Settings::defaults().outbox;
+        assert_eq!(backoff(&s, 0), Duration::from_secs(1));
+        assert_eq!(backoff(&s, 3), Duration::from_secs(8));
+        assert_eq!(backoff(&s, 50), s.backoff_max);
+    }
+}

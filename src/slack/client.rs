@@ -1,0 +1,187 @@
+//! The Web API client (slack-morphism over hyper + rustls), pointed at `SLACK_API_URL`. It
+//! implements the two ports the application needs: [`Deliver`] for the outbox and
+//! [`UserDirectory`] for users.info.
+
+use super::blocks;
+use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
+use crate::domain::UserId;
+use crate::outbox::{Deliver, DeliveryError, Destination, OutboundMessage};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+type Connector = SlackClientHyperConnector<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+>;
+
+/// Slack's Web API with our bot token.
+#[derive(Clone)]
+pub struct SlackApi {
+    client: Arc<SlackClient<Connector>>,
+    token: SlackApiToken,
+    timeout: Duration,
+}
+
+/// Errors Slack documents as temporary.
+const TRANSIENT_CODES: &[&str] = &[
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "ratelimited",
+];
+
+/// When Slack answers 429 without a Retry-After.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+impl SlackApi {
+    /// `api_url` is the Web API base (`https://slack.com/api/`, or a fake Slack in tests).
+    pub fn new(api_url: &str, bot_token: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let builder = hyper_rustls::HttpsConnectorBuilder::new();
+        // The host's CA store when it has one (corporate proxies); Mozilla's roots otherwise,
+        // so the single binary also runs on a bare container.
+        let builder = match builder.with_native_roots() {
+            Ok(b) => b,
+            Err(_) => hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots(),
+        };
+        let https = builder
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let connector =
+            SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url);
+        Ok(Self {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(SlackApiTokenValue::new(bot_token.to_owned())),
+            timeout,
+        })
+    }
+
+    async fn timed<T>(
+        &self,
+        f: impl Future<Output = Result<T, SlackClientError>>,
+    ) -> Result<T, DeliveryError> {
+        match tokio::time::timeout(self.timeout, f).await {
+            Ok(r) => r.map_err(classify),
+            Err(_) => Err(DeliveryError::Transient(format!(
+                "timed out after {:?}",
+                self.timeout
+            ))),
+        }
+    }
+}
+
+/// Maps slack-morphism's errors onto what the outbox does next.
+fn classify(e: SlackClientError) -> DeliveryError {
+    match e {
+        SlackClientError::RateLimitError(r) => {
+            DeliveryError::RateLimited(r.retry_after.unwrap_or(DEFAULT_RETRY_AFTER))
+        }
+        SlackClientError::ApiError(a) if TRANSIENT_CODES.contains(&a.code.as_str()) => {
+            DeliveryError::Transient(a.code)
+        }
+        SlackClientError::ApiError(a) => DeliveryError::Permanent(a.code),
+        SlackClientError::HttpError(h)
+            if h.status_code.is_server_error() || h.status_code.as_u16() == 408 =>
+        {
+            DeliveryError::Transient(format!("HTTP {}", h.status_code))
+        }
+        SlackClientError::HttpError(h) => {
+            DeliveryError::Permanent(format!("HTTP {}", h.status_code))
+        }
+        other => DeliveryError::Transient(other.to_string()),
+    }
+}
+
+#[async_trait::async_trait]
+impl Deliver for SlackApi {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError> {
+        let content = blocks::render(message);
+        match &message.to {
+            Destination::Channel { channel } => {
+                let req = SlackApiChatPostMessageRequest::new(
+                    SlackChannelId::new(channel.to_string()),
+                    content,
+                );
+                let session = self.client.open_session(&self.token);
+                self.timed(session.chat_post_message(&req)).await.map(drop)
+            }
+            Destination::Direct { user } => {
+                // A user ID as the channel sends a DM from the bot.
+                let req = SlackApiChatPostMessageRequest::new(
+                    SlackChannelId::new(user.to_string()),
+                    content,
+                );
+                let session = self.client.open_session(&self.token);
+                self.timed(session.chat_post_message(&req)).await.map(drop)
+            }
+            Destination::ResponseUrl { url } => {
+                let url: url::Url = url
+                    .parse()
+                    .map_err(|e| DeliveryError::Permanent(format!("bad response_url: {e}")))?;
+                let req = SlackApiPostWebhookMessageRequest::new(content);
+                self.timed(
+                    self.client
+                        .respond_to_event(&SlackResponseUrl::new(url), &req),
+                )
+                .await
+                .map(drop)
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl UserDirectory for SlackApi {
+    async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError> {
+        let req = SlackApiUsersInfoRequest::new(SlackUserId::new(user.to_string()))
+            .with_include_locale(true);
+        let session = self.client.open_session(&self.token);
+        match self.timed(session.users_info(&req)).await {
+            Ok(resp) => {
+                let u = resp.user;
+                Ok(Some(DirectoryUser {
+                    is_bot: u.flags.is_bot.unwrap_or(false) || u.flags.is_app_user.unwrap_or(false),
+                    deleted: u.deleted.unwrap_or(false),
+                    locale: u.locale.map(|l| l.to_string()),
+                    tz: u.tz,
+                }))
+            }
+            Err(DeliveryError::Permanent(code)) if code == "user_not_found" => Ok(None),
+            Err(e) => Err(DirectoryError(e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slack_morphism::errors::*;
+
+    #[test]
+    fn slack_errors_map_to_what_the_outbox_does_next() {
+        let rate = SlackClientError::RateLimitError(
+            SlackRateLimitError::new().with_retry_after(Duration::from_secs(7)),
+        );
+        assert_eq!(
+            classify(rate),
+            DeliveryError::RateLimited(Duration::from_secs(7))
+        );
+        let gone = SlackClientError::ApiError(SlackClientApiError::new("channel_not_found".into()));
+        assert_eq!(
+            classify(gone),
+            DeliveryError::Permanent("channel_not_found".into())
+        );
+        let busy =
+            SlackClientError::ApiError(SlackClientApiError::new("service_unavailable".into()));
+        assert!(matches!(classify(busy), DeliveryError::Transient(_)));
+        let five =
+            SlackClientError::HttpError(SlackClientHttpError::new(http::StatusCode::BAD_GATEWAY));
+        assert!(matches!(classify(five), DeliveryError::Transient(_)));
+        let four =
+            SlackClientError::HttpError(SlackClientHttpError::new(http::StatusCode::FORBIDDEN));
+        assert!(matches!(classify(four), DeliveryError::Permanent(_)));
+    }
+}

@@ -1,0 +1,12 @@
+//! The only module that knows Slack: request verification, payload mapping, the HTTP routes,
+//! Block Kit rendering and the Web API client. Everything it receives is handed to `app` as
+//! plain product types; everything it sends comes from the outbox.
+
+mod blocks;
+mod client;
+mod routes;
+mod verify;
+
+pub use client::SlackApi;
+pub use routes::{SlackState, router};
+pub use verify::MAX_BODY_BYTES;

@@ -1,0 +1,130 @@
+//! Building and running the application: settings -> store -> app -> HTTP server + outbox
+//! worker, until a shutdown signal.
+
+use crate::app::{App, Clock, SystemClock, UserDirectory};
+use crate::config::{Deployment, Settings};
+use crate::outbox::{Deliver, OutboxWorker};
+use crate::slack::{SlackApi, SlackState, router};
+use crate::storage::Store;
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+/// A built application: bound to its port, migrations applied, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    app: App,
+    signing_secret: String,
+    deliver: Arc<dyn Deliver>,
+    run_worker: bool,
+}
+
+impl Application {
+    /// Connects, migrates and binds. `OTAGAI_LISTEN` with port 0 picks a free port (tests).
+    pub async fn build(settings: Settings, deployment: &Deployment) -> anyhow::Result<Self> {
+        let (token, secret) = deployment.require_slack_secrets()?;
+        let store =
+            Store::connect(&deployment.database_url, settings.database.max_connections).await?;
+        store.migrate().await?;
+        let slack = Arc::new(SlackApi::new(
+            &deployment.slack_api_url,
+            token.expose(),
+            settings.slack.request_timeout,
+        )?);
+        let listener = TcpListener::bind(&deployment.listen)
+            .await
+            .with_context(|| format!("binding {}", deployment.listen))?;
+        let directory: Arc<dyn UserDirectory> = slack.clone();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let app = App {
+            store,
+            settings: Arc::new(settings),
+            directory,
+            clock,
+            outbox_wake: Arc::new(Notify::new()),
+        };
+        Ok(Self {
+            listener,
+            app,
+            signing_secret: secret.expose().to_owned(),
+            deliver: slack,
+            run_worker: true,
+        })
+    }
+
+    /// Serve HTTP only; the caller drives the outbox (tests of the worker itself).
+    pub fn without_worker(mut self) -> Self {
+        self.run_worker = false;
+        self
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener")
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// A worker over this application's store, delivering to Slack.
+    pub fn worker(&self) -> OutboxWorker {
+        OutboxWorker::new(
+            self.app.store.clone(),
+            self.deliver.clone(),
+            self.app.settings.outbox.clone(),
+            self.app.outbox_wake.clone(),
+        )
+    }
+
+    /// Serves until `shutdown` turns true; in-flight requests and the message in hand finish.
+    pub async fn run_until_stopped(self, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let worker = self
+            .run_worker
+            .then(|| tokio::spawn(self.worker().run(shutdown.clone())));
+        let state = SlackState {
+            ack_timeout: self.app.settings.slack.ack_timeout,
+            app: self.app.clone(),
+        };
+        let routes = router(state, &self.signing_secret);
+        tracing::info!(addr = %self.local_addr(), "otagai is serving");
+        let mut stop = shutdown.clone();
+        axum::serve(self.listener, routes)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+            .context("serving HTTP")?;
+        if let Some(w) = worker {
+            let _ = w.await;
+        }
+        self.app.store.close().await;
+        Ok(())
+    }
+}
+
+/// Turns Ctrl-C or SIGTERM into a shutdown signal.
+pub fn shutdown_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        let term = async {
+            if let Ok(mut s) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
+                s.recv().await;
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term => {}
+        }
+        tracing::info!("shutting down");
+        let _ = tx.send(true);
+    });
+    rx
+}

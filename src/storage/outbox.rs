@@ -1,0 +1,155 @@
+//! Outbox rows: enqueue inside a use-case's transaction, claim with a lease, record the result.
+
+use super::{Backend, Conn, Store};
+use anyhow::Context;
+use sqlx::Row;
+
+/// A claimed message.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Writes a message (JSON) to be sent as soon as a worker gets to it.
+pub async fn enqueue(conn: &mut Conn, payload: &str, now_ms: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (payload, next_attempt_at, created_at) VALUES ($1, $2, $2) RETURNING id",
+    )
+    .bind(payload)
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Claims up to `limit` due messages for `owner` until `lease_until_ms`. A message whose
+/// previous lease ran out (its worker died mid-send) is due again. On PostgreSQL, `SKIP LOCKED`
+/// lets several processes claim side by side without waiting on or taking each other's rows.
+pub async fn claim(
+    store: &Store,
+    owner: &str,
+    now_ms: i64,
+    lease_until_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<Claimed>> {
+    let lock = match store.backend() {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
+           SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
+           AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4 {lock}) \
+         AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
+         RETURNING id, payload, attempts"
+    );
+    let mut tx = store.begin().await?;
+    let rows = sqlx::query(&sql)
+        .bind(owner)
+        .bind(lease_until_ms)
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .context("claiming outbox messages")?;
+    tx.commit().await?;
+    let mut out = rows
+        .into_iter()
+        .map(|r| {
+            Ok(Claimed {
+                id: r.try_get("id")?,
+                payload: r.try_get("payload")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    out.sort_by_key(|c| c.id);
+    Ok(out)
+}
+
+/// Marks a message sent, if `owner` still holds it.
+pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+         WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(now_ms)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Schedules another try at `next_ms`; `count_attempt` is false for rate limiting.
+pub async fn mark_retry(
+    store: &Store,
+    id: i64,
+    owner: &str,
+    next_ms: i64,
+    error: &str,
+    count_attempt: bool,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $3, last_error = $4, attempts = attempts + $5, \
+         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(next_ms)
+    .bind(error)
+    .bind(i64::from(count_attempt))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Gives a claimed message back untouched (the worker is stopping or pausing).
+pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2")
+        .bind(id)
+        .bind(owner)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records a permanent failure with its reason.
+pub async fn mark_failed(store: &Store, id: i64, owner: &str, error: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'failed', last_error = $3, attempts = attempts + 1, \
+         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(error)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Counts by status, for tests, `/readyz` detail and operators.
+pub async fn counts(store: &Store) -> anyhow::Result<(i64, i64, i64)> {
+    let r = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending, \
+                CAST(COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
+                CAST(COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed FROM outbox",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok((
+        r.try_get("pending")?,
+        r.try_get("sent")?,
+        r.try_get("failed")?,
+    ))
+}
+
+/// The reasons recorded for failed messages, oldest first.
+pub async fn failures(store: &Store) -> anyhow::Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(last_error, '') FROM outbox WHERE status = 'failed' ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await?)
+}
