@@ -1,0 +1,293 @@
+//! A fake Slack on 127.0.0.1 that speaks Slack's wire format: the Web API under `/api/`
+//! (`users.info`, `chat.postMessage`, …) and `response_url`s under `/hooks/`. It records every
+//! call, and failures can be scripted per method (429 with Retry-After, 5xx, API errors, delays).
+//!
+//! Shared by the integration tests and the bench (`#[path]`-included), so it depends only on
+//! axum, tokio and serde_json.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    /// JSON body, or form/query fields as a JSON object.
+    pub body: Value,
+    pub authorization: Option<String>,
+    pub at: Instant,
+}
+
+/// A scripted answer that replaces the normal one, once.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    /// HTTP 429 with `Retry-After: secs`.
+    RateLimited(u64),
+    /// HTTP 500.
+    ServerError,
+    /// `{"ok": false, "error": code}`.
+    ApiError(&'static str),
+    /// Answer normally, but only after this long.
+    Delay(Duration),
+}
+
+#[derive(Default)]
+struct FakeState {
+    users: HashMap<String, Value>,
+    calls: Vec<Call>,
+    scripted: HashMap<String, VecDeque<Scripted>>,
+    /// Every users.info answer waits this long (a slow Slack).
+    users_info_delay: Option<Duration>,
+}
+
+/// The running fake.
+#[derive(Clone)]
+pub struct FakeSlack {
+    /// The Web API base to give the bot as `SLACK_API_URL`.
+    pub api_url: String,
+    origin: String,
+    state: Arc<Mutex<FakeState>>,
+}
+
+impl FakeSlack {
+    pub async fn start() -> Self {
+        let state = Arc::new(Mutex::new(FakeState::default()));
+        let router = Router::new()
+            .route("/api/{method}", any(api))
+            .route("/hooks/{id}", any(hook))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake slack");
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("fake slack");
+        });
+        Self {
+            api_url: format!("http://{addr}/api/"),
+            origin: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    /// Adds a person users.info knows. `locale` like `en-US` or `ja-JP`.
+    pub fn add_user(&self, id: &str, locale: &str) {
+        self.put_user(id, json!({ "id": id, "name": id.to_lowercase(), "locale": locale, "tz": "Asia/Tokyo", "is_bot": false, "deleted": false }));
+    }
+
+    pub fn add_bot(&self, id: &str) {
+        self.put_user(
+            id,
+            json!({ "id": id, "name": id.to_lowercase(), "is_bot": true, "deleted": false }),
+        );
+    }
+
+    pub fn add_deactivated(&self, id: &str) {
+        self.put_user(
+            id,
+            json!({ "id": id, "name": id.to_lowercase(), "is_bot": false, "deleted": true }),
+        );
+    }
+
+    fn put_user(&self, id: &str, user: Value) {
+        self.state.lock().unwrap().users.insert(id.to_owned(), user);
+    }
+
+    /// The next call of `method` gets `answer` instead of the normal one (queued, in order).
+    pub fn script(&self, method: &str, answer: Scripted) {
+        self.state
+            .lock()
+            .unwrap()
+            .scripted
+            .entry(method.to_owned())
+            .or_default()
+            .push_back(answer);
+    }
+
+    pub fn slow_users_info(&self, delay: Duration) {
+        self.state.lock().unwrap().users_info_delay = Some(delay);
+    }
+
+    /// A response_url for a slash command; its calls are recorded as method `hooks/ID`.
+    pub fn response_url(&self, id: &str) -> String {
+        format!("{}/hooks/{id}", self.origin)
+    }
+
+    /// Every recorded call of `method`, in order.
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        self.state
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Calls of `method` that Slack answered normally (not a scripted failure), in order.
+    pub fn accepted(&self, method: &str) -> Vec<Value> {
+        self.calls(method)
+            .into_iter()
+            .filter(|c| c.body.get("__scripted").is_none())
+            .map(|c| c.body)
+            .collect()
+    }
+
+    /// Waits until at least `n` calls of `method` were answered normally, or panics after `timeout`.
+    pub async fn wait_for(&self, method: &str, n: usize, timeout: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let got = self.accepted(method);
+            if got.len() >= n {
+                return got;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "expected {n} accepted {method} calls within {timeout:?}, got {}: {got:?}",
+                    got.len()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn parse_body(headers: &HeaderMap, query: Option<String>, body: &Bytes) -> Value {
+    let mut fields = serde_json::Map::new();
+    if let Some(q) = query {
+        for (k, v) in url_pairs(&q) {
+            fields.insert(k, Value::String(v));
+        }
+    }
+    let is_json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            fields.extend(map);
+        }
+    } else if let Ok(text) = std::str::from_utf8(body) {
+        for (k, v) in url_pairs(text) {
+            fields.insert(k, Value::String(v));
+        }
+    }
+    Value::Object(fields)
+}
+
+fn url_pairs(s: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(s).unwrap_or_default()
+}
+
+async fn api(
+    State(state): State<Arc<Mutex<FakeState>>>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut fields = parse_body(&headers, query, &body);
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (scripted, delay) = {
+        let mut s = state.lock().unwrap();
+        let scripted = s.scripted.get_mut(&method).and_then(VecDeque::pop_front);
+        let delay = if method == "users.info" {
+            s.users_info_delay
+        } else {
+            None
+        };
+        (scripted, delay)
+    };
+    let mut delay = delay;
+    let failure: Option<Response> = match scripted {
+        Some(Scripted::RateLimited(secs)) => Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", secs.to_string())],
+                axum::Json(json!({"ok": false, "error": "ratelimited"})),
+            )
+                .into_response(),
+        ),
+        Some(Scripted::ServerError) => {
+            Some((StatusCode::INTERNAL_SERVER_ERROR, "upstream trouble").into_response())
+        }
+        Some(Scripted::ApiError(code)) => {
+            Some(axum::Json(json!({ "ok": false, "error": code })).into_response())
+        }
+        Some(Scripted::Delay(d)) => {
+            delay = Some(d);
+            None
+        }
+        None => None,
+    };
+    if failure.is_some() {
+        fields["__scripted"] = Value::Bool(true);
+    }
+    state.lock().unwrap().calls.push(Call {
+        method: method.clone(),
+        body: fields.clone(),
+        authorization,
+        at: Instant::now(),
+    });
+    if let Some(f) = failure {
+        return f;
+    }
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    let answer = match method.as_str() {
+        "users.info" => {
+            let id = fields
+                .get("user")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match state.lock().unwrap().users.get(id) {
+                Some(u) => json!({ "ok": true, "user": u }),
+                None => json!({ "ok": false, "error": "user_not_found" }),
+            }
+        }
+        "chat.postMessage" => {
+            let channel = fields.get("channel").cloned().unwrap_or(Value::Null);
+            json!({ "ok": true, "channel": channel, "ts": format!("{}.000100", 1_700_000_000u64 + fastrand_ts()) })
+        }
+        "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
+        _ => json!({ "ok": true }),
+    };
+    axum::Json(answer).into_response()
+}
+
+fn fastrand_ts() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+async fn hook(
+    State(state): State<Arc<Mutex<FakeState>>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = parse_body(&headers, None, &body);
+    state.lock().unwrap().calls.push(Call {
+        method: format!("hooks/{id}"),
+        body: fields,
+        authorization: None,
+        at: Instant::now(),
+    });
+    axum::Json(json!({ "ok": true })).into_response()
+}

@@ -1,0 +1,398 @@
+//! `spawn_app`: the real server on a loopback port, a fresh database per test (SQLite file or
+//! PostgreSQL database), a fake Slack, and signed requests.
+
+#![allow(dead_code)]
+
+use crate::fake_slack::FakeSlack;
+use hmac::{Hmac, KeyInit, Mac};
+use otagai::app::App;
+use otagai::config::{Deployment, Settings};
+use otagai::outbox::OutboxWorker;
+use otagai::startup::Application;
+use otagai::storage::Store;
+use sha2::Sha256;
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const BOT_TOKEN: &str = "xoxb-test-token";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// The admin URL of a PostgreSQL server (from `TEST_POSTGRES_URL`).
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when `TEST_POSTGRES_URL` is set. In CI it must be: a silent skip there would
+    /// hide half the suite.
+    pub fn postgres() -> Option<Self> {
+        match std::env::var("TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!(
+                    "CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite would not run"
+                )
+            }
+            _ => {
+                eprintln!("TEST_POSTGRES_URL not set: skipping the PostgreSQL variant");
+                None
+            }
+        }
+    }
+}
+
+/// A database that exists for one test and is removed after it.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn create(backend: &Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir =
+                    std::env::temp_dir().join(format!("otagai-test-{}", uuid::Uuid::new_v4()));
+                std::fs::create_dir_all(&dir).unwrap();
+                let file = dir.join("otagai.db");
+                Self {
+                    url: format!("sqlite://{}", file.display()),
+                    cleanup: Cleanup::File(dir),
+                }
+            }
+            Backend::Postgres(admin_url) => {
+                use sqlx::Connection;
+                let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(admin_url)
+                    .await
+                    .expect("connect to TEST_POSTGRES_URL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                conn.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                Self {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; a fresh thread with its own runtime can block.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        use sqlx::Connection;
+                        if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut c)
+                            .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running otagai with its fake Slack and database.
+pub struct TestApp {
+    pub address: String,
+    pub slack: FakeSlack,
+    pub app: App,
+    pub store: Store,
+    pub http: reqwest::Client,
+    pub db: TestDb,
+    pub settings: Settings,
+    deployment: Deployment,
+    shutdown: watch::Sender<bool>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// How a test wants its app.
+pub struct Options {
+    /// Run the outbox worker inside the server (as `serve` does). Off: the test drives it.
+    pub worker: bool,
+    /// Settings changes on top of the defaults.
+    pub settings: Box<dyn FnOnce(&mut Settings) + Send>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            settings: Box::new(|_| {}),
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+    let slack = FakeSlack::start().await;
+    let db = TestDb::create(&backend).await;
+    let mut settings = Settings::defaults();
+    settings.org.locale = otagai::domain::Locale::En;
+    settings.outbox.poll_interval = Duration::from_millis(50);
+    settings.outbox.backoff_base = Duration::from_millis(50);
+    settings.outbox.backoff_max = Duration::from_millis(500);
+    (options.settings)(&mut settings);
+    let deployment = Deployment::from_env(|k| match k {
+        "DATABASE_URL" => Some(db.url.clone()),
+        "SLACK_API_URL" => Some(slack.api_url.clone()),
+        "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
+        "SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.into()),
+        "OTAGAI_LISTEN" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .unwrap();
+    let mut application = Application::build(settings.clone(), &deployment)
+        .await
+        .expect("build app");
+    if !options.worker {
+        application = application.without_worker();
+    }
+    let address = format!("http://{}", application.local_addr());
+    let app = application.app().clone();
+    let store = app.store.clone();
+    let (tx, rx) = watch::channel(false);
+    let server = tokio::spawn(application.run_until_stopped(rx));
+    TestApp {
+        address,
+        slack,
+        app,
+        store,
+        http: reqwest::Client::new(),
+        db,
+        settings,
+        deployment,
+        shutdown: tx,
+        server: Some(server),
+    }
+}
+
+/// Slack's `v0` signature of `body` at `timestamp`.
+pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A slash command's form body, as Slack sends it.
+pub fn command_body(
+    user: &str,
+    command: &str,
+    text: &str,
+    trigger_id: &str,
+    response_url: &str,
+) -> String {
+    serde_urlencoded::to_string([
+        ("token", "legacy-verification-token"),
+        ("team_id", "T0TEST"),
+        ("team_domain", "otagai-test"),
+        ("channel_id", "C0GENERAL"),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", &user.to_lowercase()),
+        ("command", command),
+        ("text", text),
+        ("api_app_id", "A0OTAGAI"),
+        ("response_url", response_url),
+        ("trigger_id", trigger_id),
+    ])
+    .unwrap()
+}
+
+impl TestApp {
+    /// POSTs `body` to `path`, signed now with the right secret.
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> reqwest::Response {
+        let ts = now_secs();
+        self.post_raw(
+            path,
+            content_type,
+            body.clone(),
+            Some((ts, sign(SIGNING_SECRET, ts, &body))),
+        )
+        .await
+    }
+
+    /// POSTs with whatever signature headers the test wants (or none).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+        signature: Option<(i64, String)>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.address))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some((ts, sig)) = signature {
+            req = req
+                .header("x-slack-request-timestamp", ts.to_string())
+                .header("x-slack-signature", sig);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// Sends a slash command as `user` and returns the HTTP response.
+    pub async fn command_with_trigger(
+        &self,
+        user: &str,
+        command: &str,
+        text: &str,
+        trigger_id: &str,
+    ) -> reqwest::Response {
+        let body = command_body(
+            user,
+            command,
+            text,
+            trigger_id,
+            &self.slack.response_url(trigger_id),
+        );
+        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    /// Sends a slash command with a fresh trigger_id; returns the ephemeral text.
+    pub async fn command(&self, user: &str, command: &str, text: &str) -> String {
+        let trigger = format!("trig-{}", uuid::Uuid::new_v4().simple());
+        let resp = self
+            .command_with_trigger(user, command, text, &trigger)
+            .await;
+        assert_eq!(resp.status(), 200, "command {command} {text}");
+        let v: serde_json::Value = resp.json().await.expect("JSON reply");
+        assert_eq!(v["response_type"], "ephemeral");
+        v["text"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// `/thanks` as `user`.
+    pub async fn thanks(&self, user: &str, text: &str) -> String {
+        self.command(user, "/thanks", text).await
+    }
+
+    /// A new outbox worker over this app's store, delivering to the fake Slack.
+    pub fn worker(&self) -> OutboxWorker {
+        let slack = std::sync::Arc::new(
+            otagai::slack::SlackApi::new(&self.slack.api_url, BOT_TOKEN, Duration::from_secs(5))
+                .unwrap(),
+        );
+        OutboxWorker::new(
+            self.store.clone(),
+            slack,
+            self.settings.outbox.clone(),
+            self.app.outbox_wake.clone(),
+        )
+    }
+
+    /// Runs worker steps until the outbox has nothing due (or `max_steps`).
+    pub async fn drain_outbox(&self, max_steps: usize) {
+        let worker = self.worker();
+        for _ in 0..max_steps {
+            let o = worker.try_execute_task().await.expect("outbox step");
+            if o.handled() == 0 {
+                return;
+            }
+        }
+    }
+
+    /// (pending, sent, failed) in the outbox.
+    pub async fn outbox_counts(&self) -> (i64, i64, i64) {
+        otagai::storage::outbox::counts(&self.store).await.unwrap()
+    }
+
+    /// The ledger agrees with every budget row.
+    pub async fn assert_ledger_consistent(&self) {
+        let mut conn = self.store.pool().acquire().await.unwrap();
+        let bad = otagai::storage::thanks::budget_mismatches(&mut conn)
+            .await
+            .unwrap();
+        assert!(bad.is_empty(), "ledger and budgets disagree: {bad:?}");
+    }
+
+    /// Stops the server (and its worker) gracefully.
+    pub async fn stop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(s) = self.server.take() {
+            let _ = s.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Declares a test that runs on SQLite and (when configured) PostgreSQL:
+/// `both_backends!(a_test_fn);` makes `a_test_fn::sqlite` and `a_test_fn::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(b) = $crate::helpers::Backend::postgres() {
+                    super::$name(b).await
+                }
+            }
+        }
+    )*};
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real server on loopback, a fake Slack, real SQLite files and a real
+//! PostgreSQL (when `TEST_POSTGRES_URL` is set). One binary, one module per area.
+
+mod fake_slack;
+mod helpers;
+
+mod endpoints;
