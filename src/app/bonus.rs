@@ -194,6 +194,11 @@ impl App {
         let now = self.clock.now();
         let now_ms = storage::millis(now);
         let period = Period::containing(now, self.settings.org.timezone);
+        // Slack is asked before the transaction: nothing slow may happen while it holds locks.
+        let target_locale = match &cmd {
+            BonusCommand::Grant { user, .. } => Some(self.locale_of(user).await),
+            _ => None,
+        };
         let mut tx = self.store.begin().await?;
         let text = match &cmd {
             BonusCommand::SetBudget { user, amount } => {
@@ -257,7 +262,7 @@ impl App {
                 let remaining = budget::state(&mut tx, user, period)
                     .await?
                     .map_or(0, |s| s.remaining());
-                let their_locale = self.locale_of(user).await;
+                let their_locale = target_locale.unwrap_or(self.settings.org.locale);
                 let notice = tr(
                     their_locale,
                     "admin-granted-dm",
