@@ -136,20 +136,27 @@ impl OutboxWorker {
             if *shutdown.borrow() {
                 break;
             }
-            let idle = match self.try_execute_task().await {
-                Ok(o) if o.pause.is_some() => o.pause,
-                Ok(o) if o.handled() > 0 => None,
-                Ok(_) => Some(self.settings.poll_interval),
-                Err(e) => {
-                    tracing::error!(error = ?e, "outbox step failed");
-                    Some(self.settings.poll_interval)
+            let outcome = self.try_execute_task().await;
+            match outcome {
+                // Slack asked for a pause: new messages wait too, or they would hit the limit.
+                Ok(Outcome {
+                    pause: Some(wait), ..
+                }) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = shutdown.changed() => {}
+                    }
                 }
-            };
-            if let Some(wait) = idle {
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = self.wake.notified() => {}
-                    _ = shutdown.changed() => {}
+                Ok(o) if o.handled() > 0 => {}
+                other => {
+                    if let Err(e) = other {
+                        tracing::error!(error = ?e, "outbox step failed");
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                        _ = self.wake.notified() => {}
+                        _ = shutdown.changed() => {}
+                    }
                 }
             }
         }
