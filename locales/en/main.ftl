@@ -11,6 +11,7 @@ points = { $n ->
 ## Help
 thanks-help-title = *Saying thanks with /thanks*
 thanks-help-tip = Be specific: "your review caught the bug before release" means more than "thanks". Mention people with Slack's autocomplete so they appear as @name links.
+thanks-help-example = Example: `/thanks @alex +10 your review caught the bug before the release{ $tag }`
 usage-thanks = thank one or more people, in public
 usage-thanks-points = add points per person from your monthly budget ({ $max } at most each), and tag company values
 bonus-help-title = *Points with /bonus*

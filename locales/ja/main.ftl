@@ -8,6 +8,7 @@ points = { $n }ポイント
 ## ヘルプ
 thanks-help-title = */thanks で感謝を伝える*
 thanks-help-tip = 具体的に書くと伝わります。「ありがとう」より「リリース前にバグを見つけてくれて助かった」。相手はSlackの候補から選んで @名前 のリンクにしてください。
+thanks-help-example = 例: `/thanks @alex +10 リリース前にレビューでバグを見つけてくれて助かりました{ $tag }`
 usage-thanks = 1人または複数の人に、みんなの前で感謝を伝える
 usage-thanks-points = 今月の持ち分から1人あたりのポイントを添える(1人 { $max } まで)。会社のバリューもタグ付けできます
 bonus-help-title = */bonus で感謝ポイントを見る*

@@ -22,8 +22,13 @@ fn lines(l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
 
 pub(super) fn thanks_help(app: &App, l: Locale) -> String {
     let b = &app.settings.bonus;
+    let tag = b
+        .values
+        .first()
+        .map(|v| format!(" #{v}"))
+        .unwrap_or_default();
     let mut out = format!(
-        "{}\n{}\n{}",
+        "{}\n{}\n{}\n{}",
         tr0(l, "thanks-help-title"),
         lines(
             l,
@@ -31,6 +36,7 @@ pub(super) fn thanks_help(app: &App, l: Locale) -> String {
             false,
             b.max_points_per_thanks
         ),
+        tr(l, "thanks-help-example", &[("tag", tag.into())]),
         tr0(l, "thanks-help-tip"),
     );
     if !b.values.is_empty() {
