@@ -382,6 +382,14 @@ impl Settings {
             1,
             200,
         )?;
+        // A worker sends only in the first half of its lease, so one Slack call must fit in the
+        // other half: then no message can be taken over while it is being sent.
+        if lease < 2 * req {
+            return Err(ConfigError::new(
+                "outbox.lease_secs",
+                format!("{lease} must be at least twice slack.request_timeout_secs ({req})"),
+            ));
+        }
         Ok(Self {
             org: OrgSettings { timezone, locale },
             bonus: BonusSettings {
@@ -472,6 +480,7 @@ mod tests {
             ("OTAGAI__THANKS__CHANNEL", "#general", "thanks.channel"),
             ("OTAGAI__BONUS__MONTHLY_BUDGET", "lots", "monthly_budget"),
             ("OTAGAI__BONUS__TYPO", "1", "typo"),
+            ("OTAGAI__OUTBOX__LEASE_SECS", "15", "outbox.lease_secs"),
         ];
         for (k, v, key) in cases {
             let err = Settings::load(None, env(&[(k, v)]))

@@ -54,7 +54,15 @@ impl OutboxWorker {
     /// One step: claim up to a batch of due messages and deliver them in order.
     #[tracing::instrument(name = "outbox_step", skip(self), fields(owner = %self.owner))]
     pub async fn try_execute_task(&self) -> anyhow::Result<Outcome> {
+        self.step(None).await
+    }
+
+    /// One step; with `shutdown`, a stop request between two messages gives the rest back.
+    async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
         let now = chrono::Utc::now();
+        // Past half the lease, the rest of the batch goes back: another worker may take over a
+        // message whose lease ran out, so none may be sent that close to the end.
+        let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
         let lease_until = now + chrono::Duration::from_std(self.settings.lease)?;
         let claimed = outbox::claim(
             &self.store,
@@ -66,7 +74,10 @@ impl OutboxWorker {
         .await?;
         let mut outcome = Outcome::default();
         let mut batch = claimed.into_iter();
-        for item in batch.by_ref() {
+        let mut held = batch.by_ref().peekable();
+        while let Some(item) = held.next_if(|_| {
+            tokio::time::Instant::now() < use_by && !shutdown.is_some_and(|s| *s.borrow())
+        }) {
             let message: OutboundMessage = match serde_json::from_str(&item.payload) {
                 Ok(m) => m,
                 Err(e) => {
@@ -122,8 +133,9 @@ impl OutboxWorker {
                 }
             }
         }
-        // After a 429 the rest of the batch goes back to the queue, in order, for after the pause.
-        for rest in batch {
+        // After a 429, a stop request or near the lease's end, the rest of the batch goes back
+        // to the queue, in order.
+        for rest in held {
             outbox::release(&self.store, rest.id, &self.owner).await?;
         }
         Ok(outcome)
@@ -136,7 +148,7 @@ impl OutboxWorker {
             if *shutdown.borrow() {
                 break;
             }
-            let outcome = self.try_execute_task().await;
+            let outcome = self.step(Some(&shutdown)).await;
             match outcome {
                 // Slack asked for a pause: new messages wait too, or they would hit the limit.
                 Ok(Outcome {
