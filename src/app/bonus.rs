@@ -5,7 +5,7 @@ use crate::commands::{BonusCommand, TopScope};
 use crate::domain::{BudgetState, Locale, Period, UserId};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
-use crate::storage::{self, admin, budget, thanks};
+use crate::storage::{self, admin, budget, requests, thanks};
 use serde_json::json;
 
 const TOP_N: i64 = 10;
@@ -30,7 +30,7 @@ impl App {
                     let admins = self.list_admin_mentions(l).await?;
                     tr(l, "admin-only", &[("admins", admins.into())])
                 } else {
-                    self.admin_command(user, l, admin_cmd).await?
+                    self.admin_command(req, l, admin_cmd).await?
                 }
             }
         };
@@ -187,10 +187,12 @@ impl App {
 
     async fn admin_command(
         &self,
-        actor: &UserId,
+        req: &CommandRequest,
         l: Locale,
         cmd: BonusCommand,
     ) -> anyhow::Result<String> {
+        let actor = &req.user;
+        let key = format!("command:{}", req.request_key);
         let now = self.clock.now();
         let now_ms = storage::millis(now);
         let period = Period::containing(now, self.settings.org.timezone);
@@ -200,6 +202,11 @@ impl App {
             _ => None,
         };
         let mut tx = self.store.begin().await?;
+        // A repeated request (Slack retry, double submit) must not grant or change twice.
+        if let requests::Claim::Seen(reply) = requests::claim(&mut tx, &key, now_ms).await? {
+            tx.rollback().await?;
+            return Ok(reply.unwrap_or_default());
+        }
         let text = match &cmd {
             BonusCommand::SetBudget { user, amount } => {
                 budget::set_override(&mut tx, user, *amount, actor, now_ms, period).await?;
@@ -330,6 +337,7 @@ impl App {
                 unreachable!("not an admin command")
             }
         };
+        requests::save_reply(&mut tx, &key, &text).await?;
         tx.commit().await?;
         self.outbox_wake.notify_one();
         tracing::info!(actor = %actor, ?cmd, "admin change");

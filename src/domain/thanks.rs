@@ -61,9 +61,42 @@ pub enum ThanksRefusal {
     },
 }
 
-/// Characters as a person sees them: "ありがとう" is 5, an emoji with a skin tone is 1.
+/// Characters as a person sees them: "ありがとう" is 5, an emoji with a skin tone is 1, and
+/// Slack's markup counts as what it displays (`&amp;` is "&", `<@U012AB3CD>` is one mention,
+/// `<https://…|the doc>` is "the doc").
 pub fn visible_chars(text: &str) -> usize {
-    text.graphemes(true).count()
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        shown.push_str(&rest[..open]);
+        let Some(len) = rest[open..].find('>') else {
+            shown.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let inner = &rest[open + 1..open + len];
+        let sigil = inner
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '@' | '#' | '!'));
+        match (inner.split_once('|'), sigil) {
+            (Some((_, label)), Some(c)) => {
+                shown.push(c);
+                shown.push_str(label.trim_start_matches('@'));
+            }
+            (Some((_, label)), None) => shown.push_str(label),
+            // An unlabelled mention shows as a name we do not know: count it as one.
+            (None, Some(c)) => shown.push(c),
+            (None, None) => shown.push_str(inner),
+        }
+        rest = &rest[open + len + 1..];
+    }
+    shown.push_str(rest);
+    let shown = shown
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    shown.graphemes(true).count()
 }
 
 /// Checks everything but the budget. `statuses` holds Slack's answer for each recipient, in
@@ -249,6 +282,29 @@ mod tests {
     fn a_short_thanks_without_points_is_fine() {
         let ok = check_thanks(&u("UG"), &[u("UA")], &[Person], None, "thanks!", &rules()).unwrap();
         assert_eq!(ok.cost, Cost(0));
+    }
+
+    #[test]
+    fn slack_markup_counts_as_what_it_displays() {
+        assert_eq!(visible_chars("A&amp;B"), 3);
+        assert_eq!(visible_chars("&lt;3"), 2);
+        assert_eq!(visible_chars("hi <@U012AB3CD>"), 4);
+        assert_eq!(visible_chars("hi <@U012AB3CD|ann>"), 7);
+        assert_eq!(visible_chars("see <https://example.com/x|the doc>"), 11);
+        assert_eq!(visible_chars("see <https://a.io>"), 16);
+        assert_eq!(visible_chars("in <#C123|general>"), 11);
+        assert_eq!(visible_chars("a < b"), 5);
+        // Ten characters of mentions are not a specific message.
+        let r = rules();
+        let got = check_thanks(
+            &u("UG"),
+            &[u("UA")],
+            &[Person],
+            Some(5),
+            "<@U012AB3CD> <@U0XYZ>",
+            &r,
+        );
+        assert_eq!(got, Err(ThanksRefusal::MessageTooShort { min: 10, got: 3 }));
     }
 
     #[test]
