@@ -262,7 +262,10 @@ async fn api(
         }
         "chat.postMessage" => {
             let channel = fields.get("channel").cloned().unwrap_or(Value::Null);
-            json!({ "ok": true, "channel": channel, "ts": format!("{}.000100", 1_700_000_000u64 + fastrand_ts()) })
+            let ts = format!("{}.000100", 1_700_000_000u64 + fastrand_ts());
+            // Slack answers with the message it posted; slack-morphism requires it.
+            let text = fields.get("text").cloned().unwrap_or(Value::Null);
+            json!({ "ok": true, "channel": channel, "ts": ts, "message": { "ts": ts, "text": text } })
         }
         "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
         _ => json!({ "ok": true }),

@@ -4,4 +4,6 @@
 mod fake_slack;
 mod helpers;
 
+mod bonus;
 mod endpoints;
+mod thanks;
