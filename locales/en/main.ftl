@@ -81,6 +81,7 @@ admin-budget-set = { $user }'s monthly budget is now { points }, from this month
 admin-budget-default-set = The default monthly budget is now { points }, from this month on.
 admin-granted = { $user } got a one-time top-up of { points } for this month; they have { $remaining } left.
 admin-granted-dm = { $admin } topped up your thanks budget by { points } for this month. You have { $remaining } to give.
+admin-target-invalid = { $user } is a bot, deactivated or not in this workspace, so they have no budget to change.
 admin-added = { $user } is now a bonus admin.
 admin-already = { $user } is already a bonus admin.
 admin-removed = { $user } is no longer a bonus admin.

@@ -78,6 +78,7 @@ admin-budget-set = { $user } さんの月間ポイントを今月から{ points 
 admin-budget-default-set = 月間ポイントの標準値を今月から{ points }に変更しました。
 admin-granted = { $user } さんに今月分として{ points }を追加しました。残りは{ $remaining }ポイントです。
 admin-granted-dm = { $admin } さんが、あなたの今月の感謝ポイントを{ points }追加しました。贈れる残りは{ $remaining }ポイントです。
+admin-target-invalid = { $user } はボット、無効化されたユーザー、またはこのワークスペースにいないため、ポイントを設定できません。
 admin-added = { $user } さんを管理者に追加しました。
 admin-already = { $user } さんはすでに管理者です。
 admin-removed = { $user } さんを管理者から外しました。

@@ -2,7 +2,7 @@
 
 use super::{App, CommandRequest, Reply, help};
 use crate::commands::{BonusCommand, TopScope};
-use crate::domain::{BudgetState, Locale, Period, UserId};
+use crate::domain::{BudgetState, Locale, Period, RecipientStatus, UserId};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, admin, budget, requests, thanks};
@@ -197,10 +197,24 @@ impl App {
         let now_ms = storage::millis(now);
         let period = Period::containing(now, self.settings.org.timezone);
         // Slack is asked before the transaction: nothing slow may happen while it holds locks.
-        let target_locale = match &cmd {
-            BonusCommand::Grant { user, .. } => Some(self.locale_of(user).await),
-            _ => None,
-        };
+        let mut target_locale = None;
+        if let BonusCommand::Grant { user, .. } | BonusCommand::SetBudget { user, .. } = &cmd {
+            let found = match self.user(user).await {
+                Ok(found) => found,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot check the admin command's target");
+                    return Ok(tr0(l, "refuse-slack-unavailable"));
+                }
+            };
+            if Self::status_of(found.as_ref()) != RecipientStatus::Person {
+                return Ok(tr(
+                    l,
+                    "admin-target-invalid",
+                    &[("user", user.mention().into())],
+                ));
+            }
+            target_locale = found.and_then(|u| u.locale.as_deref().and_then(Locale::from_slack));
+        }
         let mut tx = self.store.begin().await?;
         // A repeated request (Slack retry, double submit) must not grant or change twice.
         if let requests::Claim::Seen(reply) = requests::claim(&mut tx, &key, now_ms).await? {

@@ -70,7 +70,9 @@ impl OutboundMessage {
                         ("recipients", i18n::list(l, &names).into()),
                     ],
                 );
-                out.push_str(&format!("\n> {message}"));
+                for line in message.lines() {
+                    out.push_str(&format!("\n> {line}"));
+                }
                 if *points_each > 0 {
                     out.push('\n');
                     out.push_str(&tr(

@@ -20,6 +20,7 @@ both_backends!(
     a_retried_admin_command_has_one_effect_and_gets_the_same_answer,
     admins_added_in_slack_can_administer_until_removed_and_config_admins_cannot_be_removed,
     the_ledger_export_writes_a_header_and_one_row_per_movement_filtered_by_local_dates,
+    an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user,
 );
 
 fn u(s: &str) -> UserId {
@@ -707,4 +708,36 @@ async fn the_ledger_export_writes_a_header_and_one_row_per_movement_filtered_by_
     let (_, none) = export(&app, Some(d.succ_opt().unwrap()), Some(date("2029-12-31"))).await;
     assert!(none.is_empty(), "{none:?}");
     app.assert_ledger_consistent().await;
+}
+
+async fn an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user(backend: Backend) {
+    let app = spawn_app_with(backend, admin_options()).await;
+    app.slack.add_user("UADMIN", "en-US");
+    app.slack.add_bot("UROBOT");
+    app.slack.add_deactivated("UGONE");
+    for (text, who) in [
+        ("grant <@UROBOT> 50", "<@UROBOT>"),
+        ("budget <@UGONE> 100", "<@UGONE>"),
+        ("grant <@UNOBODY> 10", "<@UNOBODY>"),
+    ] {
+        let r = app.command("UADMIN", "/bonus", text).await;
+        assert!(
+            r.contains(&format!(
+                "{who} is a bot, deactivated or not in this workspace"
+            )),
+            "{text}: {r}"
+        );
+    }
+    assert!(
+        audit(&app).await.is_empty(),
+        "refusals are not audited changes"
+    );
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM budget_periods) + (SELECT COUNT(*) FROM budget_overrides) + (SELECT COUNT(*) FROM ledger)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(rows, 0, "nothing changed");
 }
