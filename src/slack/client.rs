@@ -96,28 +96,23 @@ fn classify(e: SlackClientError) -> DeliveryError {
     }
 }
 
+impl SlackApi {
+    async fn post(&self, channel: &str, content: SlackMessageContent) -> Result<(), DeliveryError> {
+        let req =
+            SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_owned()), content);
+        let session = self.client.open_session(&self.token);
+        self.timed(session.chat_post_message(&req)).await.map(drop)
+    }
+}
+
 #[async_trait::async_trait]
 impl Deliver for SlackApi {
     async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError> {
         let content = blocks::render(message);
         match &message.to {
-            Destination::Channel { channel } => {
-                let req = SlackApiChatPostMessageRequest::new(
-                    SlackChannelId::new(channel.to_string()),
-                    content,
-                );
-                let session = self.client.open_session(&self.token);
-                self.timed(session.chat_post_message(&req)).await.map(drop)
-            }
-            Destination::Direct { user } => {
-                // A user ID as the channel sends a DM from the bot.
-                let req = SlackApiChatPostMessageRequest::new(
-                    SlackChannelId::new(user.to_string()),
-                    content,
-                );
-                let session = self.client.open_session(&self.token);
-                self.timed(session.chat_post_message(&req)).await.map(drop)
-            }
+            Destination::Channel { channel } => self.post(channel.as_str(), content).await,
+            // A user ID as the channel sends a DM from the bot.
+            Destination::Direct { user } => self.post(user.as_str(), content).await,
             Destination::ResponseUrl { url } => {
                 let url: url::Url = url
                     .parse()

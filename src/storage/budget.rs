@@ -66,14 +66,7 @@ pub async fn state(
     .bind(period.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| {
-        Ok(BudgetState {
-            base: r.try_get("base")?,
-            granted: r.try_get("granted")?,
-            spent: r.try_get("spent")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(budget_state).transpose()
 }
 
 /// The conditional debit: spends `cost` only if it fits, in one statement, so concurrent
@@ -95,14 +88,7 @@ pub async fn debit(
     .bind(cost.0)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| {
-        Ok(BudgetState {
-            base: r.try_get("base")?,
-            granted: r.try_get("granted")?,
-            spent: r.try_get("spent")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(budget_state).transpose()
 }
 
 /// Adds a one-time top-up to an opened period.
@@ -179,4 +165,12 @@ pub async fn set_default(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+fn budget_state(r: &sqlx::any::AnyRow) -> sqlx::Result<BudgetState> {
+    Ok(BudgetState {
+        base: r.try_get("base")?,
+        granted: r.try_get("granted")?,
+        spent: r.try_get("spent")?,
+    })
 }
