@@ -6,4 +6,5 @@ mod helpers;
 
 mod bonus;
 mod endpoints;
+mod outbox;
 mod thanks;
