@@ -37,10 +37,14 @@ pub async fn claim(
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // The due rows are chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
+    // PostgreSQL may re-run the subquery per row and claim far more than `limit`.
     let sql = format!(
-        "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
+        "WITH due AS MATERIALIZED ( \
            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
            AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4 {lock}) \
+         UPDATE outbox SET lease_owner = $1, lease_until = $2 \
+         WHERE id IN (SELECT id FROM due) \
          AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
          RETURNING id, payload, attempts"
     );

@@ -6,5 +6,6 @@ mod helpers;
 
 mod bonus;
 mod endpoints;
+mod ledger;
 mod outbox;
 mod thanks;

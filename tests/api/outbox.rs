@@ -25,37 +25,8 @@ both_backends!(
     a_worker_gives_back_what_it_cannot_send_in_the_first_half_of_its_lease,
     a_retried_event_is_processed_once_and_both_deliveries_get_200,
     interactions_need_a_signature_and_a_payload,
-);
-
-/// Like `both_backends!`, with extra attributes per backend (to `#[ignore]` a known bug on one).
-macro_rules! on_backends {
-    ($name:ident, sqlite: [$(#[$s:meta])*], postgres: [$(#[$p:meta])*]) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            $(#[$s])*
-            async fn sqlite() {
-                super::$name(crate::helpers::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            $(#[$p])*
-            async fn postgres() {
-                if let Some(b) = crate::helpers::Backend::postgres() {
-                    super::$name(b).await
-                }
-            }
-        }
-    };
-}
-
-on_backends!(
     a_worker_step_claims_at_most_batch_size_messages,
-    sqlite: [],
-    postgres: [#[ignore = "bug: outbox::claim ignores its LIMIT on PostgreSQL (src/storage/outbox.rs, claim)"]]
-);
-on_backends!(
     a_worker_restart_neither_loses_nor_doubles_a_message,
-    sqlite: [],
-    postgres: [#[ignore = "bug: outbox::claim ignores its LIMIT on PostgreSQL (src/storage/outbox.rs, claim)"]]
 );
 
 const REVIEW: &str = "reviewed my PR within the hour";
