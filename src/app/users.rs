@@ -51,9 +51,7 @@ impl App {
                     tz: d.tz,
                     fetched_at_ms: now,
                 };
-                if let Ok(mut conn) = self.store.pool().acquire().await
-                    && let Err(e) = storage::users::put(&mut conn, user, &fresh).await
-                {
+                if let Err(e) = self.cache_user(user, &fresh).await {
                     tracing::warn!(error = %e, "could not cache users.info");
                 }
                 Ok(Some(fresh))
@@ -65,6 +63,13 @@ impl App {
             }
             Err(e) => Err(e),
         }
+    }
+
+    async fn cache_user(&self, user: &UserId, fresh: &CachedUser) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        storage::users::put(&mut tx, user, fresh).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The person's language: their Slack locale when it is one of ours, else the org's.

@@ -20,12 +20,41 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use sqlx::AnyConnection as Conn;
 
-/// A write transaction.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction. It derefs to the connection, so query functions take `&mut tx`.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// On SQLite, this process's turn to write (see [`Store::begin`]).
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +68,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process queue here, first come first
+    /// served, instead of polling SQLite's lock with growing sleeps (which made the slowest
+    /// of many concurrent writers wait far longer than the work in front of it).
+    sqlite_writer: Option<Arc<Semaphore>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -94,7 +127,12 @@ impl Store {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        Ok(Self { pool, backend })
+        let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_writer,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -118,14 +156,26 @@ impl Store {
     /// IMMEDIATE`), so a transaction that reads before it writes can never fail half-way with
     /// "database is locked"; on PostgreSQL row locks and conditional updates do the work.
     pub async fn begin(&self) -> anyhow::Result<Tx> {
+        let turn = match &self.sqlite_writer {
+            Some(w) => Some(
+                w.clone()
+                    .acquire_owned()
+                    .await
+                    .context("waiting to write")?,
+            ),
+            None => None,
+        };
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         };
-        tx.context("starting a transaction")
+        Ok(Tx {
+            tx: tx.context("starting a transaction")?,
+            _turn: turn,
+        })
     }
 
-    /// For reads that need no transaction.
+    /// For reads. Every write goes through [`Store::begin`].
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

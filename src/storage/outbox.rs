@@ -74,6 +74,7 @@ pub async fn claim(
 
 /// Marks a message sent, if `owner` still holds it.
 pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
          WHERE id = $1 AND lease_owner = $2",
@@ -81,8 +82,9 @@ pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyh
     .bind(id)
     .bind(owner)
     .bind(now_ms)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -95,6 +97,7 @@ pub async fn mark_retry(
     error: &str,
     count_attempt: bool,
 ) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
     sqlx::query(
         "UPDATE outbox SET next_attempt_at = $3, last_error = $4, attempts = attempts + $5, \
          lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
@@ -104,23 +107,27 @@ pub async fn mark_retry(
     .bind(next_ms)
     .bind(error)
     .bind(i64::from(count_attempt))
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Gives a claimed message back untouched (the worker is stopping or pausing).
 pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
     sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2")
         .bind(id)
         .bind(owner)
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Records a permanent failure with its reason.
 pub async fn mark_failed(store: &Store, id: i64, owner: &str, error: &str) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
     sqlx::query(
         "UPDATE outbox SET status = 'failed', last_error = $3, attempts = attempts + 1, \
          lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
@@ -128,8 +135,9 @@ pub async fn mark_failed(store: &Store, id: i64, owner: &str, error: &str) -> an
     .bind(id)
     .bind(owner)
     .bind(error)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
