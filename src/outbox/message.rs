@@ -70,7 +70,7 @@ impl OutboundMessage {
                         ("recipients", i18n::list(l, &names).into()),
                     ],
                 );
-                for line in message.lines() {
+                for line in without_broadcasts(message).lines() {
                     out.push_str(&format!("\n> {line}"));
                 }
                 if *points_each > 0 {
@@ -102,7 +102,7 @@ impl OutboundMessage {
                     "thanks-dm",
                     &[
                         ("giver", giver.mention().into()),
-                        ("message", message.clone().into()),
+                        ("message", without_broadcasts(message).into()),
                     ],
                 );
                 if *points > 0 {
@@ -113,5 +113,75 @@ impl OutboundMessage {
             }
             Body::Text { text } => text.clone(),
         }
+    }
+}
+
+/// What people wrote is re-posted by the bot, so a `<!channel>`, `<!here>`, `<!everyone>` or a
+/// user-group mention typed into a thanks must not notify anyone: each becomes its plain label
+/// (`@here`, `@team`). Person mentions (`<@U…>`) stay, since naming colleagues is the point.
+pub fn without_broadcasts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("<!") {
+        out.push_str(&rest[..at]);
+        let Some(len) = rest[at..].find('>') else {
+            out.push_str(&rest[at..].replacen("<!", "&lt;!", 1));
+            return out;
+        };
+        let inner = &rest[at + 2..at + len];
+        let label = match inner.split_once('|') {
+            Some((_, label)) => label.to_owned(),
+            None => format!("@{}", inner.split('^').next().unwrap_or(inner)),
+        };
+        out.push_str(&label.replace('<', "&lt;").replace('>', "&gt;"));
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broadcasts_typed_into_a_thanks_do_not_notify() {
+        let cases = [
+            (
+                "thanks <!channel> for the help",
+                "thanks @channel for the help",
+            ),
+            ("<!here> and <!everyone>", "@here and @everyone"),
+            ("ping <!subteam^S123|@devs> pls", "ping @devs pls"),
+            ("<!date^1392734382^{date}|Feb 18>", "Feb 18"),
+            (
+                "kept <@U123> and <#C1|general>",
+                "kept <@U123> and <#C1|general>",
+            ),
+            ("broken <!here", "broken &lt;!here"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(without_broadcasts(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn the_public_post_quotes_every_line_without_broadcasts() {
+        let m = OutboundMessage {
+            to: Destination::Direct {
+                user: UserId::parse("U1").unwrap(),
+            },
+            locale: Locale::En,
+            body: Body::ThanksPost {
+                giver: UserId::parse("U1").unwrap(),
+                recipients: vec![UserId::parse("U2").unwrap()],
+                message: "line one <!here>\nline two".into(),
+                points_each: 0,
+                values: vec![],
+            },
+        };
+        let text = m.text();
+        assert!(text.contains("> line one @here\n> line two"), "{text}");
+        assert!(!text.contains("<!here>"));
     }
 }

@@ -10,7 +10,7 @@
 mod message;
 pub mod worker;
 
-pub use message::{Body, Destination, OutboundMessage};
+pub use message::{Body, Destination, OutboundMessage, without_broadcasts};
 pub use worker::{OutboxWorker, Outcome};
 
 use std::time::Duration;

@@ -29,6 +29,7 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
                     ("recipients", crate::i18n::list(l, &names).into()),
                 ],
             );
+            let said = crate::outbox::without_broadcasts(said);
             let quote: String = said.graphemes(true).take(MAX_QUOTE_CHARS).collect();
             let quote = quote
                 .lines()
