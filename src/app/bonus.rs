@@ -5,6 +5,7 @@ use crate::commands::{BonusCommand, TopScope};
 use crate::domain::{BudgetState, Locale, Period, RecipientStatus, UserId};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
+use crate::storage::budget::RulesUse;
 use crate::storage::{self, admin, budget, requests, thanks};
 use serde_json::json;
 
@@ -223,6 +224,7 @@ impl App {
         }
         let text = match &cmd {
             BonusCommand::SetBudget { user, amount } => {
+                budget::guard_rules(&mut tx, RulesUse::Change).await?;
                 budget::set_override(&mut tx, user, *amount, actor, now_ms, period).await?;
                 admin::audit(
                     &mut tx,
@@ -240,6 +242,7 @@ impl App {
                 )
             }
             BonusCommand::SetDefaultBudget { amount } => {
+                budget::guard_rules(&mut tx, RulesUse::Change).await?;
                 let before =
                     budget::default_budget(&mut tx, self.settings.bonus.monthly_budget).await?;
                 budget::set_default(&mut tx, *amount, actor, now_ms, period).await?;
@@ -255,10 +258,7 @@ impl App {
                 tr(l, "admin-budget-default-set", &[("n", (*amount).into())])
             }
             BonusCommand::Grant { user, amount } => {
-                let base =
-                    budget::monthly_budget_for(&mut tx, user, self.settings.bonus.monthly_budget)
-                        .await?;
-                budget::open_period(&mut tx, user, period, base).await?;
+                budget::open(&mut tx, user, period, self.settings.bonus.monthly_budget).await?;
                 budget::add_grant(&mut tx, user, period, *amount).await?;
                 thanks::ledger_row(
                     &mut tx,

@@ -9,6 +9,7 @@ use crate::domain::{
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, budget, requests, thanks};
+use anyhow::Context;
 
 impl App {
     pub(super) async fn give_thanks(
@@ -85,9 +86,7 @@ impl App {
                 reply.unwrap_or_else(|| tr0(locale, "thanks-working")),
             ));
         }
-        let base =
-            budget::monthly_budget_for(&mut tx, giver, self.settings.bonus.monthly_budget).await?;
-        budget::open_period(&mut tx, giver, period, base).await?;
+        budget::open(&mut tx, giver, period, self.settings.bonus.monthly_budget).await?;
         let after = if t.cost.0 > 0 {
             match budget::debit(&mut tx, giver, period, t.cost).await? {
                 Some(after) => after,
@@ -106,11 +105,7 @@ impl App {
         } else {
             budget::state(&mut tx, giver, period)
                 .await?
-                .unwrap_or(crate::domain::BudgetState {
-                    base,
-                    granted: 0,
-                    spent: 0,
-                })
+                .context("the budget month was just opened")?
         };
         let post_channel = self
             .settings

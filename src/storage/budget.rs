@@ -1,7 +1,7 @@
 //! Budgets to give: the per-period row that the conditional debit locks, overrides and the
 //! app-wide default.
 
-use super::Conn;
+use super::{Backend, Conn, Tx};
 use crate::domain::{BudgetState, Cost, Period, UserId};
 use sqlx::Row;
 
@@ -34,8 +34,39 @@ pub async fn default_budget(conn: &mut Conn, configured: i64) -> sqlx::Result<i6
     Ok(set.and_then(|v| v.parse().ok()).unwrap_or(configured))
 }
 
+/// How a transaction uses the budget rules (overrides and the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesUse {
+    /// Reads them to open someone's month.
+    Read,
+    /// Changes them.
+    Change,
+}
+
+/// Serialises opening a budget month against changing the rules, for the rest of `tx`. Without
+/// it, on PostgreSQL an admin's change could miss a month that a concurrent first give was
+/// opening with the old allowance. SQLite's single writer already serialises both.
+pub async fn guard_rules(tx: &mut Tx, how: RulesUse) -> sqlx::Result<()> {
+    const KEY: i64 = 0x6f74_6167_6169; // "otagai"
+    if tx.backend() == Backend::Postgres {
+        let sql = match how {
+            RulesUse::Read => "SELECT pg_advisory_xact_lock_shared($1)",
+            RulesUse::Change => "SELECT pg_advisory_xact_lock($1)",
+        };
+        sqlx::query(sql).bind(KEY).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Opens `user`'s budget for `period` if needed, with the allowance in force now.
+pub async fn open(tx: &mut Tx, user: &UserId, period: Period, configured: i64) -> sqlx::Result<()> {
+    guard_rules(tx, RulesUse::Read).await?;
+    let base = monthly_budget_for(tx, user, configured).await?;
+    open_period(tx, user, period, base).await
+}
+
 /// Creates `user`'s row for `period` with `base` if it does not exist yet.
-pub async fn open_period(
+async fn open_period(
     conn: &mut Conn,
     user: &UserId,
     period: Period,

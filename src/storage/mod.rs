@@ -29,11 +29,16 @@ pub use sqlx::AnyConnection as Conn;
 /// A write transaction. It derefs to the connection, so query functions take `&mut tx`.
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     /// On SQLite, this process's turn to write (see [`Store::begin`]).
     _turn: Option<OwnedSemaphorePermit>,
 }
 
 impl Tx {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub async fn commit(self) -> sqlx::Result<()> {
         self.tx.commit().await
     }
@@ -171,6 +176,7 @@ impl Store {
         };
         Ok(Tx {
             tx: tx.context("starting a transaction")?,
+            backend: self.backend,
             _turn: turn,
         })
     }

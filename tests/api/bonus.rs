@@ -21,6 +21,7 @@ both_backends!(
     admins_added_in_slack_can_administer_until_removed_and_config_admins_cannot_be_removed,
     the_ledger_export_writes_a_header_and_one_row_per_movement_filtered_by_local_dates,
     an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user,
+    a_budget_change_during_someones_first_give_of_the_month_is_not_lost,
 );
 
 fn u(s: &str) -> UserId {
@@ -740,4 +741,53 @@ async fn an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user
     .await
     .unwrap();
     assert_eq!(rows, 0, "nothing changed");
+}
+
+async fn a_budget_change_during_someones_first_give_of_the_month_is_not_lost(backend: Backend) {
+    let app = spawn_app_with(backend, admin_options()).await;
+    for who in ["UADMIN", "UCAROL"] {
+        app.slack.add_user(who, "en-US");
+    }
+    // Carol's first give of the month is half-way: her month is opened with the old allowance
+    // but not yet committed, when an admin lowers her budget.
+    let period = otagai::domain::Period::containing(chrono::Utc::now(), app.settings.org.timezone);
+    let mut tx = app.store.begin().await.unwrap();
+    otagai::storage::budget::open(&mut tx, &u("UCAROL"), period, 400)
+        .await
+        .unwrap();
+    let admin = {
+        let http = app.http.clone();
+        let body = command_body(
+            "UADMIN",
+            "/bonus",
+            "budget <@UCAROL> 100",
+            "trig-race",
+            &app.slack.response_url("trig-race"),
+        );
+        let ts = now_secs();
+        let sig = sign(SIGNING_SECRET, ts, &body);
+        let url = format!("{}/slack/commands", app.address);
+        tokio::spawn(async move {
+            http.post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-slack-request-timestamp", ts.to_string())
+                .header("x-slack-signature", sig)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tx.commit().await.unwrap();
+    let answer = admin.await.unwrap();
+    assert!(answer.contains("monthly budget is now 100"), "{answer}");
+    let r = app.command("UCAROL", "/bonus", "").await;
+    assert!(
+        r.contains("Budget left this month: 100 of 100"),
+        "the change must apply this month: {r}"
+    );
 }
