@@ -84,7 +84,7 @@ impl Deliver for ConsoleDelivery {
     async fn deliver(&self, m: &OutboundMessage) -> Result<(), DeliveryError> {
         let cast = self.cast.lock().expect("cast lock");
         let where_ = match &m.to {
-            Destination::Channel { channel } => format!(
+            Destination::Channel { channel, .. } => format!(
                 "#{}",
                 if channel.as_str() == CHANNEL {
                     "general"
@@ -228,6 +228,7 @@ pub async fn run(
                 command: command.to_owned(),
                 text,
                 request_key: format!("try-{}-{seq}", uuid::Uuid::new_v4()),
+                response_url: None,
             })
             .await;
         let rendered = cast

@@ -60,6 +60,8 @@ pub struct CommandRequest {
     pub text: String,
     /// Identifies this request across Slack's retries and double submits (the trigger_id).
     pub request_key: String,
+    /// Where Slack accepts answers to this command for 30 minutes, if it gave one.
+    pub response_url: Option<String>,
 }
 
 /// The ephemeral answer to a command, in the caller's language.

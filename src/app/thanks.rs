@@ -107,12 +107,12 @@ impl App {
                 .await?
                 .context("the budget month was just opened")?
         };
-        let post_channel = self
-            .settings
-            .thanks
-            .channel
-            .clone()
-            .or_else(|| req.channel.clone());
+        // The configured thanks channel, else where it was typed; only there may the command's
+        // response_url stand in when the bot cannot post (a private channel, a DM).
+        let (post_channel, fallback_response_url) = match &self.settings.thanks.channel {
+            Some(c) => (Some(c.clone()), None),
+            None => (req.channel.clone(), req.response_url.clone()),
+        };
         thanks::record(
             &mut tx,
             &thanks::NewThanks {
@@ -131,7 +131,10 @@ impl App {
             self.enqueue(
                 &mut tx,
                 OutboundMessage {
-                    to: Destination::Channel { channel },
+                    to: Destination::Channel {
+                        channel,
+                        fallback_response_url,
+                    },
                     locale: self.settings.org.locale,
                     body: Body::ThanksPost {
                         giver: giver.clone(),

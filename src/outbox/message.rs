@@ -9,8 +9,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Destination {
-    /// Posted in a channel.
-    Channel { channel: ChannelId },
+    /// Posted in a channel. When the bot may not post there (a private channel it is not in, a
+    /// DM between two people), the post goes to the command's response_url instead, in public.
+    Channel {
+        channel: ChannelId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fallback_response_url: Option<String>,
+    },
     /// A direct message from the bot.
     Direct { user: UserId },
     /// The reply to a slash command that took longer than the acknowledgement.

@@ -96,7 +96,56 @@ fn classify(e: SlackClientError) -> DeliveryError {
     }
 }
 
+/// What chat.postMessage answers where the bot is not a member and cannot join (a private
+/// channel, a DM or group DM between people).
+const CANNOT_POST_THERE: &[&str] = &["channel_not_found", "not_in_channel"];
+
+/// Who sees an answer sent to a response_url.
+#[derive(Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Visibility {
+    Ephemeral,
+    InChannel,
+}
+
+/// A response_url message; slack-morphism's webhook request has no `response_type`.
+#[derive(serde::Serialize)]
+struct ResponseUrlMessage {
+    #[serde(flatten)]
+    content: SlackMessageContent,
+    response_type: Visibility,
+}
+
 impl SlackApi {
+    async fn respond(
+        &self,
+        url: &str,
+        content: SlackMessageContent,
+        visibility: Visibility,
+    ) -> Result<(), DeliveryError> {
+        let url: url::Url = url
+            .parse()
+            .map_err(|e| DeliveryError::Permanent(format!("bad response_url: {e}")))?;
+        let body = ResponseUrlMessage {
+            content,
+            response_type: visibility,
+        };
+        let span = tracing::debug_span!("slack_response_url");
+        let context = SlackClientApiCallContext {
+            rate_control_params: None,
+            token: None,
+            tracing_span: &span,
+            // The URL itself is a credential for this command's answers.
+            is_sensitive_url: true,
+        };
+        let call = self
+            .client
+            .http_api
+            .connector
+            .http_post_uri::<_, SlackApiPostWebhookMessageResponse>(url, &body, context);
+        self.timed(call).await.map(drop)
+    }
+
     async fn post(&self, channel: &str, content: SlackMessageContent) -> Result<(), DeliveryError> {
         let req =
             SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_owned()), content);
@@ -110,20 +159,25 @@ impl Deliver for SlackApi {
     async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError> {
         let content = blocks::render(message);
         match &message.to {
-            Destination::Channel { channel } => self.post(channel.as_str(), content).await,
+            Destination::Channel {
+                channel,
+                fallback_response_url,
+            } => match (
+                self.post(channel.as_str(), content.clone()).await,
+                fallback_response_url,
+            ) {
+                (Err(DeliveryError::Permanent(code)), Some(url))
+                    if CANNOT_POST_THERE.contains(&code.as_str()) =>
+                {
+                    tracing::info!(%code, "the bot may not post there: posting through the command's response_url");
+                    self.respond(url, content, Visibility::InChannel).await
+                }
+                (result, _) => result,
+            },
             // A user ID as the channel sends a DM from the bot.
             Destination::Direct { user } => self.post(user.as_str(), content).await,
             Destination::ResponseUrl { url } => {
-                let url: url::Url = url
-                    .parse()
-                    .map_err(|e| DeliveryError::Permanent(format!("bad response_url: {e}")))?;
-                let req = SlackApiPostWebhookMessageRequest::new(content);
-                self.timed(
-                    self.client
-                        .respond_to_event(&SlackResponseUrl::new(url), &req),
-                )
-                .await
-                .map(drop)
+                self.respond(url, content, Visibility::Ephemeral).await
             }
         }
     }

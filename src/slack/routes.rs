@@ -88,6 +88,7 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
         command: cmd.command.clone(),
         text: cmd.text.clone(),
         request_key,
+        response_url: Some(cmd.response_url.clone()).filter(|u| !u.is_empty()),
     };
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });

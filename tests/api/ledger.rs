@@ -80,6 +80,7 @@ async fn run_ops(ops: Vec<Op>) {
                 command: command.into(),
                 text,
                 request_key: format!("prop-{i}"),
+                response_url: None,
             })
             .await;
         // The set-up must let every operation reach the rules: no Slack or database trouble.

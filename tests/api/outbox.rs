@@ -27,6 +27,8 @@ both_backends!(
     interactions_need_a_signature_and_a_payload,
     a_worker_step_claims_at_most_batch_size_messages,
     a_worker_restart_neither_loses_nor_doubles_a_message,
+    a_thanks_typed_where_the_bot_cannot_post_is_posted_through_the_response_url_in_public,
+    a_thanks_channel_the_bot_cannot_post_in_is_a_recorded_failure_not_a_silent_one,
 );
 
 const REVIEW: &str = "reviewed my PR within the hour";
@@ -324,14 +326,14 @@ async fn a_permanent_error_is_kept_as_failed_with_its_reason_and_the_dms_still_g
     let app = manual_app(backend, |_| {}).await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     app.slack
-        .script("chat.postMessage", Scripted::ApiError("channel_not_found"));
+        .script("chat.postMessage", Scripted::ApiError("is_archived"));
 
     let worker = app.worker();
     deliver_all(&app, &worker).await;
     assert_eq!(app.outbox_counts().await, (0, 2, 1));
     assert_eq!(
         outbox::failures(&app.store).await.unwrap(),
-        vec!["channel_not_found".to_owned()]
+        vec!["is_archived".to_owned()]
     );
     let dms: Vec<String> = app
         .slack
@@ -696,4 +698,63 @@ async fn interactions_need_a_signature_and_a_payload(backend: Backend) {
         )
         .await;
     assert_eq!(forged.status(), 401, "a wrong signature");
+}
+
+async fn a_thanks_typed_where_the_bot_cannot_post_is_posted_through_the_response_url_in_public(
+    backend: Backend,
+) {
+    let app = manual_app(backend, |_| {}).await;
+    let trigger = "trig-private";
+    let resp = app
+        .command_with_trigger(
+            "UGIVER",
+            "/thanks",
+            &format!("<@UBOB> +10 {REVIEW}"),
+            trigger,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    app.slack
+        .script("chat.postMessage", Scripted::ApiError("not_in_channel"));
+    let worker = app.worker();
+    deliver_all(&app, &worker).await;
+    assert_eq!(
+        app.outbox_counts().await,
+        (0, 2, 0),
+        "post and DM both delivered"
+    );
+    let hooks = app.slack.calls(&format!("hooks/{trigger}"));
+    assert_eq!(hooks.len(), 1, "the post went to the response_url once");
+    assert_eq!(hooks[0].body["response_type"], "in_channel");
+    assert!(hooks[0].body["text"].as_str().unwrap().contains(REVIEW));
+}
+
+async fn a_thanks_channel_the_bot_cannot_post_in_is_a_recorded_failure_not_a_silent_one(
+    backend: Backend,
+) {
+    let app = manual_app(backend, |s| {
+        s.thanks.channel = Some(otagai::domain::ChannelId::parse("C0THANKS").unwrap())
+    })
+    .await;
+    let trigger = "trig-configured";
+    app.command_with_trigger(
+        "UGIVER",
+        "/thanks",
+        &format!("<@UBOB> +10 {REVIEW}"),
+        trigger,
+    )
+    .await;
+    app.slack
+        .script("chat.postMessage", Scripted::ApiError("not_in_channel"));
+    let worker = app.worker();
+    deliver_all(&app, &worker).await;
+    assert_eq!(app.outbox_counts().await, (0, 1, 1));
+    assert_eq!(
+        outbox::failures(&app.store).await.unwrap(),
+        vec!["not_in_channel".to_owned()]
+    );
+    assert!(
+        app.slack.calls(&format!("hooks/{trigger}")).is_empty(),
+        "the configured channel is not replaced by where the command was typed"
+    );
 }

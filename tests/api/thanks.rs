@@ -769,6 +769,7 @@ async fn at(app: &TestApp, now: &str, user: &str, command: &str, text: &str) -> 
         command: command.into(),
         text: text.into(),
         request_key: format!("trig-{}", uuid::Uuid::new_v4().simple()),
+        response_url: None,
     })
     .await
     .text
