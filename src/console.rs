@@ -261,6 +261,8 @@ fn to_slack_text(cast: &Arc<Mutex<Cast>>, text: &str, locale: Locale) -> String 
     escaped
         .split(' ')
         .map(|word| match word.strip_prefix('@') {
+            // Slack sends these as special mentions, not as people.
+            Some(b @ ("here" | "channel" | "everyone")) => format!("<!{b}>"),
             Some(name) if !name.is_empty() => {
                 match cast.lock().expect("cast lock").add(name, locale, false) {
                     Some(id) => id.mention(),

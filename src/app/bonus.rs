@@ -199,7 +199,10 @@ impl App {
         let period = Period::containing(now, self.settings.org.timezone);
         // Slack is asked before the transaction: nothing slow may happen while it holds locks.
         let mut target_locale = None;
-        if let BonusCommand::Grant { user, .. } | BonusCommand::SetBudget { user, .. } = &cmd {
+        if let BonusCommand::Grant { user, .. }
+        | BonusCommand::SetBudget { user, .. }
+        | BonusCommand::AddAdmin(user) = &cmd
+        {
             let found = match self.user(user).await {
                 Ok(found) => found,
                 Err(e) => {

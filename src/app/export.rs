@@ -1,9 +1,10 @@
 //! `otagai export ledger`: the ledger as CSV for payroll.
 
 use crate::config::Settings;
+use crate::domain::day_starts_at;
 use crate::storage::{self, Store, thanks};
 use anyhow::Context;
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 
 /// Writes ledger rows created from `from` (inclusive) to `to` (inclusive), both local dates in
 /// the organisation's time zone, as CSV with a header.
@@ -15,12 +16,7 @@ pub async fn export_ledger_csv(
     out: impl std::io::Write,
 ) -> anyhow::Result<usize> {
     let tz = settings.org.timezone;
-    let start = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .earliest()
-            .map(|t| storage::millis(t.with_timezone(&chrono::Utc)))
-            .unwrap_or(i64::MIN)
-    };
+    let start = |d: NaiveDate| storage::millis(day_starts_at(d, tz));
     let from_ms = from.map_or(i64::MIN, start);
     let to_ms = to.and_then(|d| d.succ_opt()).map_or(i64::MAX, start);
     let mut conn = store.pool().acquire().await?;

@@ -13,5 +13,5 @@ mod thanks;
 pub use budget::{BudgetState, Cost};
 pub use ids::{ChannelId, UserId};
 pub use locale::Locale;
-pub use period::Period;
+pub use period::{Period, day_starts_at};
 pub use thanks::{RecipientStatus, ThanksRefusal, ThanksRules, ValidThanks, check_thanks};

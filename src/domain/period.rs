@@ -46,19 +46,27 @@ impl Period {
 
     /// The instant this month begins in `tz` (local midnight of the 1st).
     pub fn starts_at(self, tz: Tz) -> DateTime<Utc> {
-        let midnight = self.first_day().and_hms_opt(0, 0, 0).expect("midnight");
-        // No zone skips midnight on the 1st today, but if one ever does, the earliest valid
-        // instant after it is the start.
-        tz.from_local_datetime(&midnight)
-            .earliest()
-            .unwrap_or_else(|| tz.from_utc_datetime(&midnight))
-            .with_timezone(&Utc)
+        day_starts_at(self.first_day(), tz)
     }
 
     /// The local date the budget is refilled: the first day of the next month.
     pub fn resets_on(self) -> NaiveDate {
         self.next().first_day()
     }
+}
+
+/// The first instant of local day `date` in `tz`: midnight, or where a daylight-saving jump
+/// skips midnight (as in America/Santiago), the first minute that exists.
+pub fn day_starts_at(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let mut t = date.and_hms_opt(0, 0, 0).expect("midnight");
+    for _ in 0..(24 * 60) {
+        if let Some(start) = tz.from_local_datetime(&t).earliest() {
+            return start.with_timezone(&Utc);
+        }
+        t += chrono::Duration::minutes(1);
+    }
+    tz.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight"))
+        .with_timezone(&Utc)
 }
 
 impl fmt::Display for Period {
@@ -118,6 +126,24 @@ mod tests {
         );
         // New York is on standard time again by 1 December.
         assert_eq!(dec.starts_at(New_York), utc("2026-12-01T05:00:00Z"));
+    }
+
+    #[test]
+    fn a_day_that_skips_midnight_starts_at_its_first_real_minute() {
+        // Chile moves its clocks from 00:00 to 01:00 on 2026-09-06.
+        let d = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let start = day_starts_at(d, chrono_tz::America::Santiago);
+        assert_eq!(start, utc("2026-09-06T04:00:00Z"));
+        assert_eq!(
+            start
+                .with_timezone(&chrono_tz::America::Santiago)
+                .date_naive(),
+            d
+        );
+        assert_eq!(
+            day_starts_at(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), Tokyo),
+            utc("2026-10-31T15:00:00Z")
+        );
     }
 
     #[test]

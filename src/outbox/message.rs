@@ -53,7 +53,82 @@ pub struct OutboundMessage {
     pub body: Body,
 }
 
+/// A public thanks post in parts, so the text fallback and Block Kit say the same thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostParts {
+    /// "@ann thanked @ben".
+    pub header: String,
+    /// The message, each line quoted, without broadcasts.
+    pub quote: String,
+    /// Points and values, one line each.
+    pub notes: Vec<String>,
+}
+
+impl PostParts {
+    fn new(
+        l: Locale,
+        giver: &UserId,
+        recipients: &[UserId],
+        message: &str,
+        points_each: i64,
+        values: &[String],
+    ) -> Self {
+        let names: Vec<String> = recipients.iter().map(UserId::mention).collect();
+        let header = tr(
+            l,
+            "thanks-post",
+            &[
+                ("giver", giver.mention().into()),
+                ("recipients", i18n::list(l, &names).into()),
+            ],
+        );
+        let quote = without_broadcasts(message)
+            .lines()
+            .map(|line| format!("> {line}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut notes = Vec::new();
+        if points_each > 0 {
+            notes.push(tr(l, "thanks-post-points", &[("n", points_each.into())]));
+        }
+        if !values.is_empty() {
+            let tags: Vec<String> = values.iter().map(|v| format!("#{v}")).collect();
+            notes.push(tr(
+                l,
+                "thanks-post-values",
+                &[("values", tags.join(" ").into())],
+            ));
+        }
+        Self {
+            header,
+            quote,
+            notes,
+        }
+    }
+}
+
 impl OutboundMessage {
+    /// The parts of a public thanks post; `None` for other messages.
+    pub fn post_parts(&self) -> Option<PostParts> {
+        match &self.body {
+            Body::ThanksPost {
+                giver,
+                recipients,
+                message,
+                points_each,
+                values,
+            } => Some(PostParts::new(
+                self.locale,
+                giver,
+                recipients,
+                message,
+                *points_each,
+                values,
+            )),
+            _ => None,
+        }
+    }
+
     /// The message as plain Slack text (mentions as `<@U…>`): the fallback for notifications
     /// and screen readers, and what the console shows.
     pub fn text(&self) -> String {
@@ -66,36 +141,10 @@ impl OutboundMessage {
                 points_each,
                 values,
             } => {
-                let names: Vec<String> = recipients.iter().map(UserId::mention).collect();
-                let mut out = tr(
-                    l,
-                    "thanks-post",
-                    &[
-                        ("giver", giver.mention().into()),
-                        ("recipients", i18n::list(l, &names).into()),
-                    ],
-                );
-                for line in without_broadcasts(message).lines() {
-                    out.push_str(&format!("\n> {line}"));
-                }
-                if *points_each > 0 {
-                    out.push('\n');
-                    out.push_str(&tr(
-                        l,
-                        "thanks-post-points",
-                        &[("n", (*points_each).into())],
-                    ));
-                }
-                if !values.is_empty() {
-                    let tags: Vec<String> = values.iter().map(|v| format!("#{v}")).collect();
-                    out.push('\n');
-                    out.push_str(&tr(
-                        l,
-                        "thanks-post-values",
-                        &[("values", tags.join(" ").into())],
-                    ));
-                }
-                out
+                let p = PostParts::new(l, giver, recipients, message, *points_each, values);
+                let mut lines = vec![p.header, p.quote];
+                lines.extend(p.notes);
+                lines.join("\n")
             }
             Body::ThanksReceived {
                 giver,

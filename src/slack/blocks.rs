@@ -1,68 +1,70 @@
 //! Block Kit rendering of outbox messages, always with a plain-text fallback.
 
-use crate::i18n::tr;
-use crate::outbox::{Body, OutboundMessage};
+use crate::outbox::OutboundMessage;
 use slack_morphism::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
 
-/// Slack's limit for one section's text is 3000 characters; leave room for the header.
-const MAX_QUOTE_CHARS: usize = 2500;
+/// Slack refuses a section whose text is longer than this many characters.
+const MAX_SECTION_CHARS: usize = 3000;
 
 pub fn render(message: &OutboundMessage) -> SlackMessageContent {
-    let text = message.text();
-    let content = SlackMessageContent::new().with_text(text.clone());
-    match &message.body {
-        Body::ThanksPost {
-            giver,
-            recipients,
-            message: said,
-            points_each,
-            values,
-        } => {
-            let l = message.locale;
-            let names: Vec<String> = recipients.iter().map(|r| r.mention()).collect();
-            let header = tr(
-                l,
-                "thanks-post",
-                &[
-                    ("giver", giver.mention().into()),
-                    ("recipients", crate::i18n::list(l, &names).into()),
-                ],
-            );
-            let said = crate::outbox::without_broadcasts(said);
-            let quote: String = said.graphemes(true).take(MAX_QUOTE_CHARS).collect();
-            let quote = quote
-                .lines()
-                .map(|line| format!("> {line}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let mut blocks = vec![SlackBlock::Section(SlackSectionBlock::new().with_text(
-                SlackBlockText::MarkDown(SlackBlockMarkDownText::new(format!(
-                    ":sparkles: {header}\n{quote}"
-                ))),
-            ))];
-            let mut context = Vec::new();
-            if *points_each > 0 {
-                context.push(tr(l, "thanks-post-points", &[("n", (*points_each).into())]));
-            }
-            if !values.is_empty() {
-                let tags: Vec<String> = values.iter().map(|v| format!("#{v}")).collect();
-                context.push(tr(
-                    l,
-                    "thanks-post-values",
-                    &[("values", tags.join(" ").into())],
-                ));
-            }
-            if !context.is_empty() {
-                blocks.push(SlackBlock::Context(SlackContextBlock::new(
-                    context
-                        .into_iter()
-                        .map(|c| SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(c)))
-                        .collect(),
-                )));
-            }
-            content.with_blocks(blocks)
-        }
-        Body::ThanksReceived { .. } | Body::Text { .. } => content,
+    let content = SlackMessageContent::new().with_text(message.text());
+    let Some(post) = message.post_parts() else {
+        return content;
+    };
+    let section = capped(
+        &format!(":sparkles: {}\n{}", post.header, post.quote),
+        MAX_SECTION_CHARS,
+    );
+    let mut blocks = vec![SlackBlock::Section(SlackSectionBlock::new().with_text(
+        SlackBlockText::MarkDown(SlackBlockMarkDownText::new(section)),
+    ))];
+    if !post.notes.is_empty() {
+        blocks.push(SlackBlock::Context(SlackContextBlock::new(
+            post.notes
+                .into_iter()
+                .map(|n| SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(n)))
+                .collect(),
+        )));
+    }
+    content.with_blocks(blocks)
+}
+
+/// At most `max` characters, ending in "…" when cut, never in the middle of a character.
+fn capped(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Locale, UserId};
+    use crate::outbox::{Body, Destination};
+
+    #[test]
+    fn a_long_multiline_thanks_stays_within_slacks_section_limit() {
+        let u = |s: &str| UserId::parse(s).unwrap();
+        let m = OutboundMessage {
+            to: Destination::Direct { user: u("U1") },
+            locale: Locale::Ja,
+            body: Body::ThanksPost {
+                giver: u("U1"),
+                recipients: (0..20).map(|i| u(&format!("U0123456789{i:02}"))).collect(),
+                message: "ありがとう\n".repeat(700),
+                points_each: 5,
+                values: vec!["teamwork".into()],
+            },
+        };
+        let content = render(&m);
+        let blocks = content.blocks.unwrap();
+        assert_eq!(blocks.len(), 2);
+        let json = serde_json::to_value(&blocks[0]).unwrap();
+        let text = json["text"]["text"].as_str().unwrap();
+        assert_eq!(text.chars().count(), MAX_SECTION_CHARS);
+        assert!(text.ends_with('…'));
     }
 }

@@ -92,7 +92,20 @@ fn classify(e: SlackClientError) -> DeliveryError {
         SlackClientError::HttpError(h) => {
             DeliveryError::Permanent(format!("HTTP {}", h.status_code))
         }
-        other => DeliveryError::Transient(other.to_string()),
+        // An HTTP 200 whose body could not be read: Slack most likely did what was asked, so
+        // sending again could post twice. Recorded, not retried. (The error text, which holds the
+        // whole body, e.g. a user's profile, is not kept.)
+        SlackClientError::ProtocolError(_) => {
+            DeliveryError::Permanent("unreadable answer from Slack".into())
+        }
+        SlackClientError::HttpProtocolError(_) => {
+            DeliveryError::Transient("HTTP protocol error".into())
+        }
+        SlackClientError::EndOfStream(_) => {
+            DeliveryError::Transient("connection closed early".into())
+        }
+        SlackClientError::SystemError(_) => DeliveryError::Transient("connection failed".into()),
+        _ => DeliveryError::Transient("Slack client error".into()),
     }
 }
 

@@ -720,6 +720,7 @@ async fn an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user
         ("grant <@UROBOT> 50", "<@UROBOT>"),
         ("budget <@UGONE> 100", "<@UGONE>"),
         ("grant <@UNOBODY> 10", "<@UNOBODY>"),
+        ("admins add <@UROBOT>", "<@UROBOT>"),
     ] {
         let r = app.command("UADMIN", "/bonus", text).await;
         assert!(
