@@ -138,7 +138,7 @@ pub async fn run(
         store: store.clone(),
         settings: Arc::new(settings.clone()),
         directory: Arc::new(ConsoleDirectory(cast.clone())),
-        clock,
+        clock: clock.clone(),
         outbox_wake: wake.clone(),
     };
     let worker = OutboxWorker::new(
@@ -149,7 +149,8 @@ pub async fn run(
         }),
         settings.outbox.clone(),
         wake,
-    );
+    )
+    .with_clock(clock);
     let mut me = Cast::id_for("alice").expect("alice is a valid name");
     writeln!(
         out,

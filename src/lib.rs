@@ -10,13 +10,15 @@
 //! - [`outbox`]: the only path by which messages leave, and its delivery worker.
 //! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
 //! - [`console`]: `otagai try`, the same application core driven from a terminal.
-//! - [`config`], [`i18n`], [`startup`], [`telemetry`]: settings, message catalogs, wiring, logs.
+//! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
+//!   the time, wiring, logs.
 //!
 //! Data flows one way: Slack request -> `slack` (verify, parse) -> `commands` -> `app`
 //! (rules from `domain`, one transaction through `storage`, outgoing messages into the outbox
 //! in that transaction) -> ack. The outbox worker is the only other entry point.
 
 pub mod app;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod console;

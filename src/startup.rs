@@ -76,6 +76,7 @@ impl Application {
             self.app.settings.outbox.clone(),
             self.app.outbox_wake.clone(),
         )
+        .with_clock(self.app.clock.clone())
     }
 
     /// Serves until `shutdown` turns true; in-flight requests and the message in hand finish.

@@ -8,6 +8,7 @@ mod help;
 mod thanks;
 mod users;
 
+pub use crate::clock::{Clock, SystemClock};
 pub use export::export_ledger_csv;
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 
@@ -17,23 +18,8 @@ use crate::domain::{ChannelId, Locale, UserId};
 use crate::i18n::{tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, Conn, Store};
-use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::Notify;
-
-/// Where `now` comes from: the system clock in production, a movable one in `try` and tests.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The wall clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
 
 /// Everything a use-case needs.
 #[derive(Clone)]

@@ -32,10 +32,13 @@ impl App {
         ) {
             return Ok(Reply::new(self.explain_refusal(locale, &refusal)));
         }
-        let mut statuses = Vec::with_capacity(cmd.recipients.len());
-        let mut locales = Vec::with_capacity(cmd.recipients.len());
-        for r in &cmd.recipients {
-            match self.user(r).await {
+        // Everyone is looked up at once: twenty cold lookups in a row would miss the ack window.
+        let lookups =
+            futures_util::future::join_all(cmd.recipients.iter().map(|r| self.user(r))).await;
+        let mut statuses = Vec::with_capacity(lookups.len());
+        let mut locales = Vec::with_capacity(lookups.len());
+        for found in lookups {
+            match found {
                 Ok(u) => {
                     statuses.push(Self::status_of(u.as_ref()));
                     locales.push(

@@ -72,6 +72,18 @@ impl App {
         Ok(())
     }
 
+    /// The person's language as far as the cache knows, without asking Slack (for answers that
+    /// cannot wait, like the acknowledgement of a slow command).
+    pub async fn cached_locale_of(&self, user: &UserId) -> Locale {
+        let cached = match self.store.pool().acquire().await {
+            Ok(mut conn) => storage::users::get(&mut conn, user).await.ok().flatten(),
+            Err(_) => None,
+        };
+        cached
+            .and_then(|u| u.locale.as_deref().and_then(Locale::from_slack))
+            .unwrap_or(self.settings.org.locale)
+    }
+
     /// The person's language: their Slack locale when it is one of ours, else the org's.
     pub async fn locale_of(&self, user: &UserId) -> Locale {
         match self.user(user).await {

@@ -2,6 +2,7 @@
 //! record) that tests drive directly; [`OutboxWorker::run`] repeats it until shutdown.
 
 use super::{Deliver, DeliveryError, OutboundMessage};
+use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
 use crate::storage::{self, Store, outbox};
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct OutboxWorker {
     owner: String,
     /// Woken by use-cases after they commit messages, so delivery starts at once.
     wake: Arc<Notify>,
+    /// The clock the use-cases stamp messages with.
+    clock: Arc<dyn Clock>,
 }
 
 impl OutboxWorker {
@@ -48,7 +51,14 @@ impl OutboxWorker {
             settings,
             owner: format!("worker-{}", uuid::Uuid::new_v4()),
             wake,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Reads `clock` instead of the wall clock (the application's, when it has its own).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// One step: claim up to a batch of due messages and deliver them in order.
@@ -59,7 +69,7 @@ impl OutboxWorker {
 
     /// One step; with `shutdown`, a stop request between two messages gives the rest back.
     async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
-        let now = chrono::Utc::now();
+        let now = self.clock.now();
         // Past half the lease, the rest of the batch goes back: another worker may take over a
         // message whose lease ran out, so none may be sent that close to the end.
         let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
@@ -94,7 +104,7 @@ impl OutboxWorker {
                 }
             };
             let result = self.deliver.deliver(&message).await;
-            let now_ms = storage::millis(chrono::Utc::now());
+            let now_ms = storage::millis(self.clock.now());
             match result {
                 Ok(()) => {
                     outbox::mark_sent(&self.store, item.id, &self.owner, now_ms).await?;

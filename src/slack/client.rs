@@ -202,7 +202,15 @@ impl UserDirectory for SlackApi {
         let req = SlackApiUsersInfoRequest::new(SlackUserId::new(user.to_string()))
             .with_include_locale(true);
         let session = self.client.open_session(&self.token);
-        match self.timed(session.users_info(&req)).await {
+        let mut answer = self.timed(session.users_info(&req)).await;
+        // users.info is Tier 4: a short 429 is worth one wait rather than refusing a thanks.
+        if let Err(DeliveryError::RateLimited(wait)) = answer
+            && wait <= Duration::from_secs(2)
+        {
+            tokio::time::sleep(wait).await;
+            answer = self.timed(session.users_info(&req)).await;
+        }
+        match answer {
             Ok(resp) => {
                 let u = resp.user;
                 Ok(Some(DirectoryUser {

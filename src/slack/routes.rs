@@ -96,12 +96,13 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
         Ok(Ok(reply)) => ephemeral(&reply.text),
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
-            ephemeral(&tr0(state.app.settings.org.locale, "err-unexpected"))
+            ephemeral(&tr0(quick_locale(&state, &user).await, "err-unexpected"))
         }
         Err(_) => {
             tracing::info!("command is slow: acknowledging now, answering via response_url");
             let app = state.app.clone();
             let url = cmd.response_url.clone();
+            let locale = quick_locale(&state, &user).await;
             tokio::spawn(async move {
                 match work.await {
                     Ok(reply) if !url.is_empty() => {
@@ -113,9 +114,16 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
                     Err(e) => tracing::error!(error = %e, "command task failed after the ack"),
                 }
             });
-            ephemeral(&tr0(state.app.settings.org.locale, "thanks-working"))
+            ephemeral(&tr0(locale, "thanks-working"))
         }
     }
+}
+
+/// The caller's language from the cache, if it answers at once; the ack cannot wait longer.
+async fn quick_locale(state: &SlackState, user: &UserId) -> crate::domain::Locale {
+    tokio::time::timeout(Duration::from_millis(150), state.app.cached_locale_of(user))
+        .await
+        .unwrap_or(state.app.settings.org.locale)
 }
 
 #[derive(Deserialize)]
