@@ -55,6 +55,15 @@ pub fn list(locale: Locale, items: &[String]) -> String {
     items.join(&tr0(locale, "list-separator"))
 }
 
+/// People in running text ("<@U1>, <@U2>" / "<@U1> さん、<@U2> さん").
+pub fn people(locale: Locale, users: &[crate::domain::UserId]) -> String {
+    let named: Vec<String> = users
+        .iter()
+        .map(|u| tr(locale, "person", &[("name", u.mention().into())]))
+        .collect();
+    list(locale, &named)
+}
+
 /// A calendar date as people read it in `locale`.
 pub fn date(locale: Locale, d: NaiveDate) -> String {
     tr(

@@ -2,6 +2,8 @@
 ## Variables that hold Slack mentions (<@U…>) are already formatted by the caller.
 
 list-separator = {", "}
+# One person in running text (a Slack mention).
+person = { $name }
 date = { $year }-{ $mm }-{ $dd }
 points = { $n ->
     [one] 1 point
@@ -64,8 +66,8 @@ thanks-working = Working on it…
 bonus-balance = *Your points*
     .budget = Budget left this month: { $remaining } of { $allowance } (resets on { $resets })
     .received = Received this month: { $month } · all time: { $total }
-bonus-top-month = *Most thanked this month*
-bonus-top-all = *Most thanked of all time*
+bonus-top-month = *Most points received this month*
+bonus-top-all = *Most points received of all time*
 bonus-top-line = { $rank }. { $user } · { points }
 bonus-top-empty = No points have been received yet. Be the first to thank someone with `/thanks`.
 bonus-history-given = *Thanks you gave*

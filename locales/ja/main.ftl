@@ -2,6 +2,8 @@
 ## <@U…> のメンションを含む変数は呼び出し側で整形済み。
 
 list-separator = 、
+# 文中の1人(Slackのメンション)。
+person = { $name } さん
 date = { $month }月{ $day }日
 points = { $n }ポイント
 
@@ -10,7 +12,7 @@ thanks-help-title = */thanks で感謝を伝える*
 thanks-help-tip = 具体的に書くと伝わります。「ありがとう」より「リリース前にバグを見つけてくれて助かった」。相手はSlackの候補から選んで @名前 のリンクにしてください。
 thanks-help-example = 例: `/thanks @alex +10 リリース前にレビューでバグを見つけてくれて助かりました{ $tag }`
 usage-thanks = 1人または複数の人に、みんなの前で感謝を伝える
-usage-thanks-points = 今月の持ち分から1人あたりのポイントを添える(1人 { $max } まで)。会社のバリューもタグ付けできます
+usage-thanks-points = 今月の予算から1人あたりのポイントを添える(1人{ $max }ポイントまで)。会社のバリューもタグ付けできます
 bonus-help-title = */bonus で感謝ポイントを見る*
 usage-bonus-balance = 今月贈れる残りポイントと、受け取ったポイント
 usage-bonus-top = 今月(または累計)ポイントを多く受け取った10人
@@ -48,9 +50,9 @@ refuse-slack-unavailable = 宛先をSlackに確認できなかったため、送
 err-unexpected = システム側で問題が起きたため、何も変更していません。もう一度お試しください。繰り返し起きる場合は管理者にご連絡ください。
 
 ## 感謝を受け付けたとき
-thanks-sent = { $recipients } への感謝を送りました。
-thanks-sent-points = { $recipients } への感謝を1人あたり{ points }とともに送りました。今月の残りは{ $remaining }ポイントです({ $resets }にリセット)。
-thanks-post = { $giver } さんから { $recipients } さんへ感謝が届きました
+thanks-sent = { $recipients }への感謝を送りました。
+thanks-sent-points = { $recipients }への感謝を1人あたり{ points }とともに送りました。今月の残りは{ $remaining }ポイントです({ $resets }にリセット)。
+thanks-post = { $giver }から{ $recipients }へ感謝が届きました
 thanks-post-points = 1人あたり +{ points }
 thanks-post-values = バリュー: { $values }
 thanks-dm = { $giver } さんから感謝が届きました: { $message }
@@ -60,9 +62,9 @@ thanks-working = 処理しています…
 ## /bonus
 bonus-balance = *あなたの感謝ポイント*
     .budget = 今月贈れる残り: { $remaining } / { $allowance }ポイント({ $resets }にリセット)
-    .received = 受け取ったポイント: 今月 { $month } ・ 累計 { $total }
-bonus-top-month = *今月いちばん感謝された人*
-bonus-top-all = *これまでにいちばん感謝された人*
+    .received = 受け取ったポイント: 今月 { $month }ポイント ・ 累計 { $total }ポイント
+bonus-top-month = *今月のランキング(受け取ったポイント)*
+bonus-top-all = *これまでのランキング(受け取ったポイント)*
 bonus-top-line = { $rank }. { $user } ・ { points }
 bonus-top-empty = まだ誰もポイントを受け取っていません。`/thanks` で最初の感謝を贈ってみましょう。
 bonus-history-given = *贈った感謝*
@@ -77,7 +79,7 @@ admin-none = (管理者が設定されていません)
 admin-budget-set = { $user } さんの月間ポイントを今月から{ points }に変更しました。
 admin-budget-default-set = 月間ポイントの標準値を今月から{ points }に変更しました。
 admin-granted = { $user } さんに今月分として{ points }を追加しました。残りは{ $remaining }ポイントです。
-admin-granted-dm = { $admin } さんが、あなたの今月の感謝ポイントを{ points }追加しました。贈れる残りは{ $remaining }ポイントです。
+admin-granted-dm = { $admin } さんにより、今月あなたが贈れるポイントが{ points }増えました。贈れる残りは{ $remaining }ポイントです。
 admin-target-invalid = { $user } はボット、無効化されたユーザー、またはこのワークスペースにいないため、この操作はできません。
 admin-added = { $user } さんを管理者に追加しました。
 admin-already = { $user } さんはすでに管理者です。

@@ -3,9 +3,7 @@
 
 use super::{App, CommandRequest, Reply};
 use crate::commands::ThanksCommand;
-use crate::domain::{
-    Locale, Period, RecipientStatus, ThanksRefusal, UserId, ValidThanks, check_thanks,
-};
+use crate::domain::{Locale, Period, RecipientStatus, ThanksRefusal, ValidThanks, check_thanks};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, budget, requests, thanks};
@@ -167,8 +165,7 @@ impl App {
             )
             .await?;
         }
-        let names: Vec<String> = t.recipients.iter().map(UserId::mention).collect();
-        let names = i18n::list(locale, &names);
+        let names = i18n::people(locale, &t.recipients);
         let text = if t.points_each > 0 {
             tr(
                 locale,

@@ -73,13 +73,12 @@ impl PostParts {
         points_each: i64,
         values: &[String],
     ) -> Self {
-        let names: Vec<String> = recipients.iter().map(UserId::mention).collect();
         let header = tr(
             l,
             "thanks-post",
             &[
-                ("giver", giver.mention().into()),
-                ("recipients", i18n::list(l, &names).into()),
+                ("giver", i18n::people(l, std::slice::from_ref(giver)).into()),
+                ("recipients", i18n::people(l, recipients).into()),
             ],
         );
         let quote = without_broadcasts(message)

@@ -127,7 +127,7 @@ async fn bonus_top_ranks_receivers_most_first_at_most_ten_this_month_or_of_all_t
     let app = spawn_app(backend).await;
     app.slack.add_user("UGIVER", "en-US");
     let empty = app.command("UGIVER", "/bonus", "top").await;
-    assert!(empty.contains("*Most thanked this month*"), "{empty}");
+    assert!(empty.contains("*Most points received this month*"), "{empty}");
     assert!(
         empty.contains("No points have been received yet."),
         "{empty}"
@@ -150,7 +150,7 @@ async fn bonus_top_ranks_receivers_most_first_at_most_ten_this_month_or_of_all_t
     for text in ["top", "top month"] {
         let r = app.command("UGIVER", "/bonus", text).await;
         let lines: Vec<&str> = r.lines().collect();
-        assert_eq!(lines[0], "*Most thanked this month*", "{r}");
+        assert_eq!(lines[0], "*Most points received this month*", "{r}");
         let ranked = &lines[1..];
         assert_eq!(ranked.len(), 10, "at most ten: {r}");
         for (rank, line) in ranked.iter().enumerate() {
@@ -167,7 +167,7 @@ async fn bonus_top_ranks_receivers_most_first_at_most_ten_this_month_or_of_all_t
 
     let r = app.command("UGIVER", "/bonus", "top all").await;
     let lines: Vec<&str> = r.lines().collect();
-    assert_eq!(lines[0], "*Most thanked of all time*", "{r}");
+    assert_eq!(lines[0], "*Most points received of all time*", "{r}");
     assert_eq!(lines.len(), 11, "{r}");
     assert_eq!(lines[1], "1. <@UOLD> · 1000 points", "{r}");
     assert_eq!(lines[2], "2. <@UR12> · 60 points", "{r}");
