@@ -244,6 +244,30 @@ impl App {
                     &[("user", user.mention().into()), ("n", (*amount).into())],
                 )
             }
+            BonusCommand::ClearBudget { user } => {
+                budget::guard_rules(&mut tx, RulesUse::Change).await?;
+                let default = budget::clear_override(
+                    &mut tx,
+                    user,
+                    self.settings.bonus.monthly_budget,
+                    period,
+                )
+                .await?;
+                admin::audit(
+                    &mut tx,
+                    actor,
+                    "budget.clear",
+                    Some(user),
+                    &json!({ "monthly_budget": default }),
+                    now_ms,
+                )
+                .await?;
+                tr(
+                    l,
+                    "admin-budget-cleared",
+                    &[("user", user.mention().into()), ("n", default.into())],
+                )
+            }
             BonusCommand::SetDefaultBudget { amount } => {
                 budget::guard_rules(&mut tx, RulesUse::Change).await?;
                 let before =

@@ -26,6 +26,11 @@ pub(super) const USAGE: &[Usage] = &[
         admin_only: true,
     },
     Usage {
+        syntax: "/bonus budget @someone default",
+        explain_key: "usage-bonus-budget-clear",
+        admin_only: true,
+    },
+    Usage {
         syntax: "/bonus budget default N",
         explain_key: "usage-bonus-budget-default",
         admin_only: true,
@@ -61,6 +66,10 @@ pub enum BonusCommand {
         user: UserId,
         amount: i64,
     },
+    /// Admin: this person goes back to the default budget, from now on.
+    ClearBudget {
+        user: UserId,
+    },
     /// Admin: everyone's monthly budget from now on, unless they have their own.
     SetDefaultBudget {
         amount: i64,
@@ -92,6 +101,9 @@ pub(super) fn parse(text: &str) -> Result<BonusCommand, CommandError> {
         ["top", ..] => Err(CommandError::Usage("/bonus top [month|all]")),
         ["budget", "default", n] => Ok(BonusCommand::SetDefaultBudget {
             amount: amount(n, 0)?,
+        }),
+        ["budget", _, "default"] => Ok(BonusCommand::ClearBudget {
+            user: user(words[1], "/bonus budget @someone default")?,
         }),
         ["budget", _, n] => Ok(BonusCommand::SetBudget {
             user: user(words[1], "/bonus budget @someone N")?,
@@ -171,6 +183,7 @@ mod tests {
                 },
             ),
             ("budget default 500", SetDefaultBudget { amount: 500 }),
+            ("budget <@U2|bob> default", ClearBudget { user: u("U2") }),
             (
                 "grant <@U2> +50",
                 Grant {

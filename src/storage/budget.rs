@@ -169,6 +169,28 @@ pub async fn set_override(
     Ok(())
 }
 
+/// Puts `user` back on the default budget and applies it to the current period at once.
+/// Returns the default now in force.
+pub async fn clear_override(
+    conn: &mut Conn,
+    user: &UserId,
+    configured: i64,
+    current: Period,
+) -> sqlx::Result<i64> {
+    sqlx::query("DELETE FROM budget_overrides WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let default = default_budget(conn, configured).await?;
+    sqlx::query("UPDATE budget_periods SET base = $3 WHERE user_id = $1 AND period = $2")
+        .bind(user.as_str())
+        .bind(current.to_string())
+        .bind(default)
+        .execute(&mut *conn)
+        .await?;
+    Ok(default)
+}
+
 /// Sets the default monthly budget and applies it to everyone without their own, this period.
 pub async fn set_default(
     conn: &mut Conn,

@@ -22,6 +22,7 @@ both_backends!(
     the_ledger_export_writes_a_header_and_one_row_per_movement_filtered_by_local_dates,
     an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user,
     a_budget_change_during_someones_first_give_of_the_month_is_not_lost,
+    an_admin_puts_a_person_back_on_the_default_budget,
 );
 
 fn u(s: &str) -> UserId {
@@ -127,7 +128,10 @@ async fn bonus_top_ranks_receivers_most_first_at_most_ten_this_month_or_of_all_t
     let app = spawn_app(backend).await;
     app.slack.add_user("UGIVER", "en-US");
     let empty = app.command("UGIVER", "/bonus", "top").await;
-    assert!(empty.contains("*Most points received this month*"), "{empty}");
+    assert!(
+        empty.contains("*Most points received this month*"),
+        "{empty}"
+    );
     assert!(
         empty.contains("No points have been received yet."),
         "{empty}"
@@ -790,5 +794,31 @@ async fn a_budget_change_during_someones_first_give_of_the_month_is_not_lost(bac
     assert!(
         r.contains("Budget left this month: 100 of 100"),
         "the change must apply this month: {r}"
+    );
+}
+
+async fn an_admin_puts_a_person_back_on_the_default_budget(backend: Backend) {
+    let app = spawn_app_with(backend, admin_options()).await;
+    for who in ["UADMIN", "UCAROL"] {
+        app.slack.add_user(who, "en-US");
+    }
+    app.command("UADMIN", "/bonus", "budget <@UCAROL> 100")
+        .await;
+    let r = app.command("UCAROL", "/bonus", "").await;
+    assert!(r.contains("Budget left this month: 100 of 100"), "{r}");
+    app.command("UADMIN", "/bonus", "budget default 250").await;
+    let r = app
+        .command("UADMIN", "/bonus", "budget <@UCAROL> default")
+        .await;
+    assert!(
+        r.contains("<@UCAROL> is back on the default monthly budget (250 points)"),
+        "{r}"
+    );
+    let r = app.command("UCAROL", "/bonus", "").await;
+    assert!(r.contains("Budget left this month: 250 of 250"), "{r}");
+    let actions: Vec<String> = audit(&app).await.into_iter().map(|a| a.action).collect();
+    assert_eq!(
+        actions,
+        vec!["budget.set", "budget.default", "budget.clear"]
     );
 }
