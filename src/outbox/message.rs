@@ -133,14 +133,8 @@ impl OutboundMessage {
     pub fn text(&self) -> String {
         let l = self.locale;
         match &self.body {
-            Body::ThanksPost {
-                giver,
-                recipients,
-                message,
-                points_each,
-                values,
-            } => {
-                let p = PostParts::new(l, giver, recipients, message, *points_each, values);
+            Body::ThanksPost { .. } => {
+                let p = self.post_parts().expect("a thanks post has parts");
                 let mut lines = vec![p.header, p.quote];
                 lines.extend(p.notes);
                 lines.join("\n")
