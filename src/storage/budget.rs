@@ -60,6 +60,10 @@ pub async fn guard_rules(tx: &mut Tx, how: RulesUse) -> sqlx::Result<()> {
 
 /// Opens `user`'s budget for `period` if needed, with the allowance in force now.
 pub async fn open(tx: &mut Tx, user: &UserId, period: Period, configured: i64) -> sqlx::Result<()> {
+    // Most gives find their month open already: one read instead of the lock and three statements.
+    if state(tx, user, period).await?.is_some() {
+        return Ok(());
+    }
     guard_rules(tx, RulesUse::Read).await?;
     let base = monthly_budget_for(tx, user, configured).await?;
     open_period(tx, user, period, base).await
