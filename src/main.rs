@@ -63,10 +63,6 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
-    let deployment = match Deployment::from_env(|k| std::env::var(k).ok()) {
-        Ok(d) => d,
-        Err(e) => return config_error(&e),
-    };
     let quiet = matches!(cli.command, Cmd::Try { .. } | Cmd::Export { .. });
     otagai::telemetry::init(if quiet { "warn" } else { "info" });
     let runtime = match tokio::runtime::Runtime::new() {
@@ -76,7 +72,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(run(cli.command, settings, deployment));
+    let result = runtime.block_on(run(cli.command, settings));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => match e.downcast_ref::<ConfigError>() {
@@ -94,15 +90,22 @@ fn config_error(e: &ConfigError) -> ExitCode {
     ExitCode::from(2)
 }
 
-async fn run(cmd: Cmd, settings: Settings, deployment: Deployment) -> anyhow::Result<()> {
+/// The deployment variables, read only by the commands that use them (`try` needs none).
+fn deployment() -> Result<Deployment, ConfigError> {
+    Deployment::from_env(|k| std::env::var(k).ok())
+}
+
+async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
     match cmd {
         Cmd::Serve => {
+            let deployment = deployment()?;
             deployment.require_slack_secrets()?;
             let app = otagai::startup::Application::build(settings, &deployment).await?;
             app.run_until_stopped(otagai::startup::shutdown_on_signals())
                 .await
         }
         Cmd::Migrate => {
+            let deployment = deployment()?;
             let store = otagai::storage::Store::connect(&deployment.database_url, 1).await?;
             store.migrate().await?;
             eprintln!("otagai: migrations applied");
@@ -116,6 +119,7 @@ async fn run(cmd: Cmd, settings: Settings, deployment: Deployment) -> anyhow::Re
         Cmd::Export {
             what: Export::Ledger { from, to, output },
         } => {
+            let deployment = deployment()?;
             let store = otagai::storage::Store::connect(&deployment.database_url, 1).await?;
             store.migrate().await?;
             let n = match output {
