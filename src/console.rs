@@ -156,7 +156,6 @@ pub async fn run(
         out,
         "otagai try: type /thanks or /bonus as a user. :help lists console commands."
     )?;
-    let mut seq = 0u64;
     let mut lines = input.lines();
     loop {
         let name = cast
@@ -221,14 +220,13 @@ pub async fn run(
             continue;
         }
         let text = to_slack_text(&cast, text, org_locale);
-        seq += 1;
         let reply = app
             .handle_command(CommandRequest {
                 user: me.clone(),
                 channel: ChannelId::parse(CHANNEL).ok(),
                 command: command.to_owned(),
                 text,
-                request_key: format!("try-{}-{seq}", uuid::Uuid::new_v4()),
+                request_key: format!("try-{}", uuid::Uuid::new_v4()),
                 response_url: None,
             })
             .await;

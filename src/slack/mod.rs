@@ -9,4 +9,3 @@ mod verify;
 
 pub use client::SlackApi;
 pub use routes::{SlackState, router};
-pub use verify::MAX_BODY_BYTES;

@@ -760,35 +760,16 @@ async fn a_budget_change_during_someones_first_give_of_the_month_is_not_lost(bac
     otagai::storage::budget::open(&mut tx, &u("UCAROL"), period, 400)
         .await
         .unwrap();
-    let admin = {
-        let http = app.http.clone();
-        let body = command_body(
-            "UADMIN",
-            "/bonus",
-            "budget <@UCAROL> 100",
-            "trig-race",
-            &app.slack.response_url("trig-race"),
-        );
-        let ts = now_secs();
-        let sig = sign(SIGNING_SECRET, ts, &body);
-        let url = format!("{}/slack/commands", app.address);
-        tokio::spawn(async move {
-            http.post(url)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("x-slack-request-timestamp", ts.to_string())
-                .header("x-slack-signature", sig)
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        })
+    let commit_later = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tx.commit().await.unwrap();
     };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    tx.commit().await.unwrap();
-    let answer = admin.await.unwrap();
+    let (_, resp) = tokio::join!(
+        commit_later,
+        app.command_with_trigger("UADMIN", "/bonus", "budget <@UCAROL> 100", "trig-race")
+    );
+    let answer: serde_json::Value = resp.json().await.unwrap();
+    let answer = answer["text"].as_str().unwrap_or_default();
     assert!(answer.contains("monthly budget is now 100"), "{answer}");
     let r = app.command("UCAROL", "/bonus", "").await;
     assert!(
