@@ -1,17 +1,30 @@
 //! The rules of otagai, pure: identities, languages, budget periods, points and what makes a
-//! thanks acceptable.
+//! thanks acceptable; 1on1 cadences, pair states, reminders, when they may be sent (schedule,
+//! holidays, quiet hours) and the questions suggested for opening a 1on1.
 //!
 //! Nothing here reads a clock, a database or Slack: `now` and every fact from outside arrive as
 //! parameters, so each rule is a plain function that a table test can pin down.
 
 mod budget;
+mod cadence;
+mod calendar;
 mod ids;
 mod locale;
+mod pair;
 mod period;
+pub mod questions;
+mod reminders;
+mod send_window;
 mod thanks;
 
 pub use budget::{BudgetState, Cost};
+pub use cadence::{Cadence, CadenceError};
+pub use calendar::{Holidays, QuietHours};
 pub use ids::{ChannelId, UserId};
 pub use locale::Locale;
+pub use pair::{PairFacts, PairState};
 pub use period::{Period, day_starts_at};
+pub use questions::{BANK, Question, Theme, pick};
+pub use reminders::{NextReminder, ReminderPolicy, next_reminder};
+pub use send_window::{ScheduleError, SendWindow};
 pub use thanks::{RecipientStatus, ThanksRefusal, ThanksRules, ValidThanks, check_thanks};
