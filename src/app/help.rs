@@ -2,7 +2,7 @@
 
 use super::App;
 use crate::commands::{self, Usage};
-use crate::domain::Locale;
+use crate::domain::{Cadence, Locale};
 use crate::i18n::{tr, tr0};
 
 fn lines(l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
@@ -57,5 +57,16 @@ pub(super) fn bonus_help(app: &App, l: Locale, is_admin: bool) -> String {
             is_admin,
             app.settings.bonus.max_points_per_thanks
         )
+    )
+}
+
+/// `/1on1 help`: an intro line, then every form; `report` only for admins. The app is not read
+/// yet, but takes the same arguments as the other help texts so settings can shape it later.
+pub(super) fn one_on_one_help(_app: &App, l: Locale, is_admin: bool) -> String {
+    format!(
+        "{}\n{}",
+        tr0(l, "help-oneonone-intro"),
+        // `max` is the longest `every Nd` cadence and `Nd` snooze: the same year.
+        lines(l, commands::usage("/1on1"), is_admin, Cadence::MAX_DAYS)
     )
 }

@@ -6,10 +6,12 @@
 
 mod bonus;
 mod mention;
+mod one_on_one;
 mod thanks;
 
 pub use bonus::{BonusCommand, TopScope};
 pub use mention::Mention;
+pub use one_on_one::{OneOnOneCommand, SnoozeFor};
 pub use thanks::ThanksCommand;
 
 /// One usage line: the syntax as typed, and the message-catalog key that explains it.
@@ -27,6 +29,7 @@ pub enum Command {
     Thanks(ThanksCommand),
     ThanksHelp,
     Bonus(BonusCommand),
+    OneOnOne(OneOnOneCommand),
 }
 
 /// Why the text could not be understood; each becomes a friendly reply with the right form.
@@ -52,6 +55,24 @@ pub enum CommandError {
     UnknownBonus(String),
     #[error("usage: {0}")]
     Usage(&'static str),
+    #[error("unknown /1on1 subcommand `{0}`")]
+    UnknownOneOnOne(String),
+    /// `/1on1 @alex …`: a person where the subcommand belongs.
+    #[error("/1on1 without a subcommand before the person")]
+    OneOnOneNoSubcommand,
+    #[error("`{0}` is not a cadence")]
+    BadCadence(String),
+    /// Not `YYYY-MM-DD`, or not a real day (2026-02-30).
+    #[error("`{0}` is not a YYYY-MM-DD date")]
+    BadDate(String),
+    #[error("`{0}` is not a snooze length")]
+    BadSnooze(String),
+    #[error("`{0}` is not an action item number")]
+    BadTodoNumber(String),
+    #[error("an action item without text")]
+    NoTodoText,
+    #[error("a topic without text")]
+    NoTopicText,
 }
 
 /// Parses the `command` Slack sent (`/thanks`) with its `text`. `values` are the company's
@@ -67,6 +88,7 @@ pub fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, Co
             }
         }
         "/bonus" => bonus::parse(text).map(Command::Bonus),
+        "/1on1" => one_on_one::parse(text).map(Command::OneOnOne),
         other => Err(CommandError::UnknownCommand(other.to_owned())),
     }
 }
@@ -76,6 +98,7 @@ pub fn usage(command: &str) -> &'static [Usage] {
     match command {
         "/thanks" => thanks::USAGE,
         "/bonus" => bonus::USAGE,
+        "/1on1" => one_on_one::USAGE,
         _ => &[],
     }
 }
@@ -104,7 +127,7 @@ mod tests {
 
     #[test]
     fn every_usage_line_starts_with_its_command() {
-        for cmd in ["/thanks", "/bonus"] {
+        for cmd in ["/thanks", "/bonus", "/1on1"] {
             assert!(!usage(cmd).is_empty());
             for u in usage(cmd) {
                 assert!(u.syntax.starts_with(cmd), "{}", u.syntax);
