@@ -15,3 +15,54 @@ impl Clock for SystemClock {
         Utc::now()
     }
 }
+
+/// The wall clock moved by an adjustable offset: `otagai try`'s `:time +14d`, and tests that
+/// need a command to happen on a given day. Time keeps flowing from wherever it was moved to.
+#[derive(Default)]
+pub struct ShiftedClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl ShiftedClock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves the clock forward (or back, with a negative duration).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_ms
+            .fetch_add(by.num_milliseconds(), std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Makes it `at` now.
+    pub fn set(&self, at: DateTime<Utc>) {
+        let offset = (at - Utc::now()).num_milliseconds();
+        self.offset_ms
+            .store(offset, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        let offset = self.offset_ms.load(std::sync::atomic::Ordering::SeqCst);
+        Utc::now() + chrono::Duration::milliseconds(offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shifted_clock_moves_by_what_it_is_told() {
+        let c = ShiftedClock::new();
+        let before = Utc::now();
+        c.advance(chrono::Duration::days(14));
+        let moved = c.now() - before;
+        assert!(moved >= chrono::Duration::days(14), "{moved}");
+        assert!(moved < chrono::Duration::days(14) + chrono::Duration::seconds(5));
+        let at = "2027-01-04T00:30:00Z".parse().unwrap();
+        c.set(at);
+        assert!((c.now() - at).num_seconds().abs() < 5);
+    }
+}

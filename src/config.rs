@@ -6,7 +6,10 @@
 //! Everything is validated at start-up; a problem becomes one line naming the key, and the
 //! binary exits with code 2. Secrets never appear in errors or `Debug` output.
 
-use crate::domain::{ChannelId, Locale, ThanksRules, UserId};
+use crate::domain::{
+    Cadence, ChannelId, Holidays, Locale, QuietHours, ReminderPolicy, SendWindow, ThanksRules,
+    UserId,
+};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::fmt;
@@ -37,6 +40,10 @@ impl ConfigError {
 pub struct OrgSettings {
     pub timezone: Tz,
     pub locale: Locale,
+    /// The organisation's days off, plus Japan's public holidays when chosen.
+    pub holidays: Holidays,
+    /// Local hours in which nobody is reminded or nudged.
+    pub quiet_hours: Option<QuietHours>,
 }
 
 /// Peer-bonus rules.
@@ -85,6 +92,35 @@ pub struct OutboxSettings {
     pub backoff_max: Duration,
 }
 
+/// 1on1 cadences, reminders and the pulse.
+#[derive(Debug, Clone)]
+pub struct OneOnOneSettings {
+    /// For `/1on1 add` without a cadence and imported rows without one.
+    pub default_cadence: Cadence,
+    /// `remind_at` as written, for help and the console.
+    pub remind_at: String,
+    /// When reminders may go out: `remind_at` read in each manager's time zone, never on a
+    /// holiday or inside quiet hours.
+    pub window: SendWindow,
+    pub policy: ReminderPolicy,
+    /// Ask the report two anonymous questions after a recorded 1on1.
+    pub pulse: bool,
+    /// Managers see the pulse only once this many answers exist in the window.
+    pub pulse_min_responses: i64,
+    pub pulse_window_days: i64,
+    /// Opening questions per reminder.
+    pub questions: usize,
+}
+
+/// The job runner inside `serve`.
+#[derive(Debug, Clone)]
+pub struct SchedulerSettings {
+    /// How often due jobs are looked for.
+    pub tick: Duration,
+    /// How many stale managers' profiles (time zone, language) one tick refreshes.
+    pub profile_refreshes_per_tick: usize,
+}
+
 /// Database pool.
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
@@ -100,6 +136,8 @@ pub struct Settings {
     pub slack: SlackSettings,
     pub outbox: OutboxSettings,
     pub database: DatabaseSettings,
+    pub one_on_one: OneOnOneSettings,
+    pub scheduler: SchedulerSettings,
 }
 
 /// A secret that must never be printed.
@@ -207,6 +245,8 @@ struct Raw {
     slack: RawSlack,
     outbox: RawOutbox,
     database: RawDatabase,
+    one_on_one: RawOneOnOne,
+    scheduler: RawScheduler,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +254,30 @@ struct Raw {
 struct RawOrg {
     timezone: String,
     locale: String,
+    holidays: Vec<String>,
+    public_holidays: String,
+    quiet_hours: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOneOnOne {
+    default_cadence: String,
+    remind_at: String,
+    remind_every_days: i64,
+    max_reminders: i64,
+    nudge_report: bool,
+    pulse: bool,
+    pulse_min_responses: i64,
+    pulse_window_days: i64,
+    questions: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScheduler {
+    tick_secs: i64,
+    profile_refreshes_per_tick: i64,
 }
 
 #[derive(Deserialize)]
@@ -291,6 +355,7 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("bonus.admins")
                 .with_list_parse_key("bonus.values")
+                .with_list_parse_key("org.holidays")
                 .try_parsing(true)
                 .source(Some(vars)),
         );
@@ -390,8 +455,65 @@ impl Settings {
                 format!("{lease} must be at least twice slack.request_timeout_secs ({req})"),
             ));
         }
+        let mut days = Vec::new();
+        for d in &raw.org.holidays {
+            let parsed = chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                ConfigError::new(
+                    "org.holidays",
+                    format!("`{d}` is not a date like 2026-12-29"),
+                )
+            })?;
+            days.push(parsed);
+        }
+        let japan = match raw.org.public_holidays.trim() {
+            "jp" => true,
+            "none" | "" => false,
+            other => {
+                return Err(ConfigError::new(
+                    "org.public_holidays",
+                    format!("`{other}` must be jp (Japan) or none"),
+                ));
+            }
+        };
+        let holidays = Holidays::new(days, japan);
+        let quiet_hours = match raw.org.quiet_hours.trim() {
+            "" => None,
+            q => Some(QuietHours::parse(q).map_err(|e| ConfigError::new("org.quiet_hours", e))?),
+        };
+        let o3 = raw.one_on_one;
+        let default_cadence = Cadence::parse(&o3.default_cadence)
+            .map_err(|e| ConfigError::new("one_on_one.default_cadence", e.to_string()))?;
+        let window = SendWindow::new(&o3.remind_at, holidays.clone(), quiet_hours)
+            .map_err(|e| ConfigError::new("one_on_one.remind_at", e.to_string()))?;
+        let every = range("one_on_one.remind_every_days", o3.remind_every_days, 1, 365)?;
+        let max_reminders = range("one_on_one.max_reminders", o3.max_reminders, 0, 100)?;
+        let min_responses = range(
+            "one_on_one.pulse_min_responses",
+            o3.pulse_min_responses,
+            1,
+            1000,
+        )?;
+        let pulse_window = range(
+            "one_on_one.pulse_window_days",
+            o3.pulse_window_days,
+            1,
+            3660,
+        )?;
+        let questions = range("one_on_one.questions", o3.questions, 0, 5)?;
+        let tick = range("scheduler.tick_secs", raw.scheduler.tick_secs, 1, 3600)?;
+        let refreshes = range(
+            "scheduler.profile_refreshes_per_tick",
+            raw.scheduler.profile_refreshes_per_tick,
+            0,
+            1000,
+        )?;
         Ok(Self {
-            org: OrgSettings { timezone, locale },
+            org: OrgSettings {
+                timezone,
+                locale,
+                holidays,
+                quiet_hours,
+            },
             bonus: BonusSettings {
                 monthly_budget,
                 max_points_per_thanks: max_points as u32,
@@ -416,6 +538,24 @@ impl Settings {
             },
             database: DatabaseSettings {
                 max_connections: conns as u32,
+            },
+            one_on_one: OneOnOneSettings {
+                default_cadence,
+                remind_at: o3.remind_at.trim().to_owned(),
+                window,
+                policy: ReminderPolicy {
+                    remind_every_days: every as u32,
+                    max_reminders: max_reminders as u32,
+                    nudge_report: o3.nudge_report,
+                },
+                pulse: o3.pulse,
+                pulse_min_responses: min_responses,
+                pulse_window_days: pulse_window,
+                questions: questions as usize,
+            },
+            scheduler: SchedulerSettings {
+                tick: Duration::from_secs(tick as u64),
+                profile_refreshes_per_tick: refreshes as usize,
             },
         })
     }

@@ -1,6 +1,6 @@
 //! otagai (お互い, "each other"): a self-hosted Slack bot that makes relying on each other a
-//! habit at work. This slice: `/thanks` with peer-bonus points from a monthly budget, and
-//! `/bonus` to see and administer points.
+//! habit at work: `/thanks` with peer-bonus points from a monthly budget, `/bonus` to see and
+//! administer points, and `/1on1` with a scheduler that keeps manager–report 1on1s regular.
 //!
 //! # Layout
 //! - [`domain`]: the rules, pure (identities, languages, budget periods, thanks validation).
@@ -8,6 +8,7 @@
 //! - [`app`]: use-cases. Domain + store + outbox in one transaction; what tests call.
 //! - [`storage`]: the Store facade over SQLite or PostgreSQL, one portable SQL dialect.
 //! - [`outbox`]: the only path by which messages leave, and its delivery worker.
+//! - [`scheduler`]: jobs that decide what is due (1on1 reminders) and enqueue it, exactly once.
 //! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
 //! - [`console`]: `otagai try`, the same application core driven from a terminal.
 //! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
@@ -15,7 +16,8 @@
 //!
 //! Data flows one way: Slack request -> `slack` (verify, parse) -> `commands` -> `app`
 //! (rules from `domain`, one transaction through `storage`, outgoing messages into the outbox
-//! in that transaction) -> ack. The outbox worker is the only other entry point.
+//! in that transaction) -> ack. The outbox worker and the scheduler are the only other entry
+//! points.
 
 pub mod app;
 pub mod clock;
@@ -25,6 +27,7 @@ pub mod console;
 pub mod domain;
 pub mod i18n;
 pub mod outbox;
+pub mod scheduler;
 pub mod slack;
 pub mod startup;
 pub mod storage;

@@ -5,7 +5,8 @@ use otagai::config::{ConfigError, Deployment, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// otagai (お互い): thanks with peer-bonus points, for Slack. Self-hosted, one binary.
+/// otagai (お互い): thanks with peer-bonus points and 1on1s that don't lapse, for Slack.
+/// Self-hosted, one binary.
 ///
 /// Settings: config/default.toml (built in) < --config FILE < OTAGAI__SECTION__KEY variables.
 /// Secrets and deployment come from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
@@ -38,6 +39,45 @@ enum Cmd {
     Export {
         #[command(subcommand)]
         what: Export,
+    },
+    /// Scheduled jobs (1on1 reminders). `serve` runs them itself; this is for an external cron.
+    Jobs {
+        #[command(subcommand)]
+        what: Jobs,
+    },
+    /// The org chart of 1on1 pairs as CSV: manager,report,cadence (Slack user IDs).
+    Org {
+        #[command(subcommand)]
+        what: Org,
+    },
+}
+
+#[derive(Subcommand)]
+enum Jobs {
+    /// Run every due job once and exit. What it enqueues, a running `serve` delivers.
+    Run {
+        /// Run as of this instant (RFC 3339, e.g. 2026-12-01T09:30:00+09:00) instead of now.
+        #[arg(long)]
+        now: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Print what would be sent; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum Org {
+    /// Load pairs from a CSV file. All or nothing: a bad row is reported with its line number
+    /// and nothing of the file is applied. Importing the same file again changes nothing.
+    Import {
+        /// The CSV file (header manager,report,cadence; an empty cadence means the default).
+        file: PathBuf,
+    },
+    /// Write the active pairs as CSV.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -139,6 +179,61 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
                 }
             };
             eprintln!("otagai: {n} ledger rows exported");
+            Ok(())
+        }
+        Cmd::Jobs {
+            what: Jobs::Run { now, dry_run },
+        } => {
+            let deployment = deployment()?;
+            let app = otagai::startup::offline_app(settings, &deployment).await?;
+            let now = now.map_or_else(chrono::Utc::now, |t| t.with_timezone(&chrono::Utc));
+            let report = app.run_due_jobs(now, dry_run).await?;
+            if dry_run {
+                for p in &report.planned {
+                    println!("--- DM to {}\n{}", p.to, p.text);
+                }
+                eprintln!(
+                    "otagai: dry run as of {now}: {} reminders would be sent ({} pairs due somewhere); nothing changed",
+                    report.planned.len(),
+                    report.considered
+                );
+            } else {
+                eprintln!(
+                    "otagai: jobs ran as of {now}: {} reminders queued ({} pairs due somewhere)",
+                    report.queued, report.considered
+                );
+            }
+            Ok(())
+        }
+        Cmd::Org {
+            what: Org::Import { file },
+        } => {
+            let deployment = deployment()?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let store = otagai::storage::Store::connect(&deployment.database_url, 1).await?;
+            store.migrate().await?;
+            let s =
+                otagai::app::import_org_chart(&store, &settings, input, chrono::Utc::now()).await?;
+            eprintln!(
+                "otagai: org chart imported: {} added, {} moved to a new manager, {} cadences changed, {} unchanged",
+                s.added, s.moved, s.cadence_changed, s.unchanged
+            );
+            Ok(())
+        }
+        Cmd::Org {
+            what: Org::Export { output },
+        } => {
+            let deployment = deployment()?;
+            let store = otagai::storage::Store::connect(&deployment.database_url, 1).await?;
+            store.migrate().await?;
+            let n = match output {
+                Some(path) => {
+                    otagai::app::export_org_chart(&store, std::fs::File::create(&path)?).await?
+                }
+                None => otagai::app::export_org_chart(&store, std::io::stdout().lock()).await?,
+            };
+            eprintln!("otagai: {n} pairs exported");
             Ok(())
         }
     }

@@ -1,9 +1,11 @@
 //! Building and running the application: settings -> store -> app -> HTTP server + outbox
-//! worker, until a shutdown signal.
+//! worker + scheduler, until a shutdown signal.
 
-use crate::app::{App, Clock, SystemClock, UserDirectory};
+use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
 use crate::config::{Deployment, Settings};
+use crate::domain::UserId;
 use crate::outbox::{Deliver, OutboxWorker};
+use crate::scheduler::Scheduler;
 use crate::slack::{SlackApi, SlackState, router};
 use crate::storage::Store;
 use anyhow::Context;
@@ -19,6 +21,7 @@ pub struct Application {
     signing_secret: String,
     deliver: Arc<dyn Deliver>,
     run_worker: bool,
+    run_scheduler: bool,
 }
 
 impl Application {
@@ -51,7 +54,20 @@ impl Application {
             signing_secret: secret.expose().to_owned(),
             deliver: slack,
             run_worker: true,
+            run_scheduler: true,
         })
+    }
+
+    /// Runs no scheduler; the caller runs due jobs itself (tests that choose the time).
+    pub fn without_scheduler(mut self) -> Self {
+        self.run_scheduler = false;
+        self
+    }
+
+    /// Reads the time from `clock` (tests that move it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.app.clock = clock;
+        self
     }
 
     /// Serve HTTP only; the caller drives the outbox (tests of the worker itself).
@@ -84,6 +100,9 @@ impl Application {
         let worker = self
             .run_worker
             .then(|| tokio::spawn(self.worker().run(shutdown.clone())));
+        let scheduler = self
+            .run_scheduler
+            .then(|| tokio::spawn(Scheduler::new(self.app.clone()).run(shutdown.clone())));
         let state = SlackState {
             ack_timeout: self.app.settings.slack.ack_timeout,
             app: self.app.clone(),
@@ -100,8 +119,37 @@ impl Application {
         if let Some(w) = worker {
             let _ = w.await;
         }
+        if let Some(s) = scheduler {
+            let _ = s.await;
+        }
         self.app.store.close().await;
         Ok(())
+    }
+}
+
+/// The application core without Slack, for command-line jobs (`jobs run`) that only read the
+/// database and write the outbox: a running `serve` delivers what they enqueue.
+pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow::Result<App> {
+    let store = Store::connect(&deployment.database_url, 2).await?;
+    store.migrate().await?;
+    Ok(App {
+        store,
+        settings: Arc::new(settings),
+        directory: Arc::new(NoDirectory),
+        clock: Arc::new(SystemClock),
+        outbox_wake: Arc::new(Notify::new()),
+    })
+}
+
+/// A directory that cannot be reached: jobs use what the cache knows.
+struct NoDirectory;
+
+#[async_trait::async_trait]
+impl UserDirectory for NoDirectory {
+    async fn lookup(&self, _user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError> {
+        Err(DirectoryError(
+            "Slack is not reachable from this command".into(),
+        ))
     }
 }
 

@@ -2,14 +2,19 @@
 //! written to the outbox in that same transaction. This is what the Slack routes, the `try`
 //! console and the tests call.
 
+mod actions;
 mod bonus;
 mod export;
 mod help;
+mod one_on_one;
+mod org;
 mod thanks;
 mod users;
 
 pub use crate::clock::{Clock, SystemClock};
+pub use actions::ButtonAction;
 pub use export::export_ledger_csv;
+pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 
 use crate::commands::{self, Command, CommandError};
@@ -74,6 +79,7 @@ impl App {
             Ok(Command::ThanksHelp) => Ok(Reply::new(help::thanks_help(self, locale))),
             Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
             Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
+            Ok(Command::OneOnOne(cmd)) => self.one_on_one(&req, locale, cmd).await,
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = ?e, "command failed");
@@ -95,6 +101,7 @@ impl App {
             OutboundMessage {
                 to: Destination::ResponseUrl {
                     url: response_url.to_owned(),
+                    replace_original: false,
                 },
                 locale,
                 body: Body::Text { text: reply.text },
@@ -150,6 +157,36 @@ impl App {
                 tr(l, "err-unknown-bonus", &[("word", w.clone().into())])
             }
             CommandError::Usage(u) => tr(l, "err-usage", &[("usage", (*u).into())]),
+            CommandError::UnknownOneOnOne(w) => {
+                tr(l, "err-oneonone-unknown", &[("word", w.clone().into())])
+            }
+            CommandError::OneOnOneNoSubcommand => tr0(l, "err-oneonone-no-subcommand"),
+            CommandError::BadCadence(c) => tr(
+                l,
+                "err-oneonone-bad-cadence",
+                &[
+                    ("cadence", c.clone().into()),
+                    ("max", crate::domain::Cadence::MAX_DAYS.into()),
+                ],
+            ),
+            CommandError::BadDate(t) => {
+                tr(l, "err-oneonone-bad-date", &[("token", t.clone().into())])
+            }
+            CommandError::BadSnooze(t) => tr(
+                l,
+                "err-oneonone-bad-snooze",
+                &[
+                    ("token", t.clone().into()),
+                    ("max", crate::domain::Cadence::MAX_DAYS.into()),
+                ],
+            ),
+            CommandError::BadTodoNumber(t) => tr(
+                l,
+                "err-oneonone-bad-todo-number",
+                &[("token", t.clone().into())],
+            ),
+            CommandError::NoTodoText => tr0(l, "err-oneonone-no-todo-text"),
+            CommandError::NoTopicText => tr0(l, "err-oneonone-no-topic-text"),
         }
     }
 }

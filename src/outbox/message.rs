@@ -1,6 +1,7 @@
 //! What the application asks to send, in product terms. Rendering to Block Kit happens in
 //! `slack/`, to plain text here (the Slack fallback text and the console).
 
+use super::one_on_one::ReminderDm;
 use crate::domain::{ChannelId, Locale, UserId};
 use crate::i18n::{self, tr};
 use serde::{Deserialize, Serialize};
@@ -18,8 +19,13 @@ pub enum Destination {
     },
     /// A direct message from the bot.
     Direct { user: UserId },
-    /// The reply to a slash command that took longer than the acknowledgement.
-    ResponseUrl { url: String },
+    /// An answer through a response_url: the reply to a slash command that took longer than the
+    /// acknowledgement, or the answer to a button, which may replace the message it was on.
+    ResponseUrl {
+        url: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        replace_original: bool,
+    },
 }
 
 /// What the message says.
@@ -42,6 +48,14 @@ pub enum Body {
     },
     /// Text already written in the reader's language (command replies, admin notices).
     Text { text: String },
+    /// The DM to a manager whose 1on1 with a report is due or overdue.
+    OneOnOneReminder(ReminderDm),
+    /// The two anonymous questions a report gets after a recorded 1on1.
+    Pulse {
+        meeting_id: i64,
+        manager: UserId,
+        held_on: chrono::NaiveDate,
+    },
 }
 
 /// One message in the outbox.
@@ -159,6 +173,8 @@ impl OutboundMessage {
                 out
             }
             Body::Text { text } => text.clone(),
+            Body::OneOnOneReminder(r) => r.text(l),
+            Body::Pulse { manager, .. } => super::one_on_one::pulse_text(l, manager),
         }
     }
 }

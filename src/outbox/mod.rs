@@ -8,9 +8,11 @@
 //! 429 waits `Retry-After`, 5xx and timeouts back off, permanent errors are kept with the reason.
 
 mod message;
+mod one_on_one;
 pub mod worker;
 
 pub use message::{Body, Destination, OutboundMessage, without_broadcasts};
+pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
 
 use std::time::Duration;

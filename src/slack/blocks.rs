@@ -1,13 +1,26 @@
 //! Block Kit rendering of outbox messages, always with a plain-text fallback.
 
-use crate::outbox::OutboundMessage;
+use crate::app::ButtonAction;
+use crate::domain::Locale;
+use crate::i18n::tr0;
+use crate::outbox::{Body, OutboundMessage, ReminderDm};
 use slack_morphism::prelude::*;
 
 /// Slack refuses a section whose text is longer than this many characters.
 const MAX_SECTION_CHARS: usize = 3000;
 
+/// Slack accepts at most this many blocks in one message.
+const MAX_BLOCKS: usize = 50;
+
 pub fn render(message: &OutboundMessage) -> SlackMessageContent {
-    let content = SlackMessageContent::new().with_text(message.text());
+    let content = SlackMessageContent::new().with_text(capped(&message.text(), 40_000));
+    match &message.body {
+        Body::OneOnOneReminder(r) => return content.with_blocks(reminder(message.locale, r)),
+        Body::Pulse { meeting_id, .. } => {
+            return content.with_blocks(pulse(message.locale, &message.text(), *meeting_id));
+        }
+        _ => {}
+    }
     let Some(post) = message.post_parts() else {
         return content;
     };
@@ -27,6 +40,109 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
         )));
     }
     content.with_blocks(blocks)
+}
+
+fn markdown(text: &str) -> SlackBlock {
+    SlackBlock::Section(SlackSectionBlock::new().with_text(SlackBlockText::MarkDown(
+        SlackBlockMarkDownText::new(capped(text, MAX_SECTION_CHARS)),
+    )))
+}
+
+fn button(label: String, action: ButtonAction) -> SlackBlockButtonElement {
+    SlackBlockButtonElement::new(SlackBlockPlainText::new(label).into())
+        .with_action_id(SlackActionId::new(action.action_id()))
+        .with_value(action.value())
+}
+
+/// The reminder: header, open action items each with a "Done" button, topics, questions, and
+/// the two buttons that close the loop.
+fn reminder(l: Locale, r: &ReminderDm) -> Vec<SlackBlock> {
+    let p = r.parts(l);
+    let mut blocks = vec![markdown(&p.header)];
+    if p.items.is_some() {
+        blocks.push(markdown(&tr0(l, "oneonone-remind-items")));
+        for item in &r.items {
+            let line = crate::i18n::tr(
+                l,
+                "oneonone-item-line",
+                &[
+                    ("id", item.id.into()),
+                    ("text", crate::outbox::without_broadcasts(&item.body).into()),
+                    ("by", item.by.mention().into()),
+                ],
+            );
+            blocks.push(SlackBlock::Section(
+                SlackSectionBlock::new()
+                    .with_text(SlackBlockText::MarkDown(SlackBlockMarkDownText::new(
+                        capped(&line, MAX_SECTION_CHARS),
+                    )))
+                    .with_accessory(
+                        button(
+                            tr0(l, "oneonone-button-done"),
+                            ButtonAction::TodoDone { item_id: item.id },
+                        )
+                        .into(),
+                    ),
+            ));
+        }
+        if r.more_items > 0 {
+            blocks.push(markdown(&crate::i18n::tr(
+                l,
+                "oneonone-more",
+                &[("n", (r.more_items as i64).into())],
+            )));
+        }
+    }
+    blocks.extend(p.topics.as_deref().map(markdown));
+    blocks.extend(p.questions.as_deref().map(markdown));
+    blocks.push(markdown(&p.footer));
+    blocks.truncate(MAX_BLOCKS - 1);
+    blocks.push(SlackBlock::Actions(SlackActionsBlock::new(vec![
+        button(
+            tr0(l, "oneonone-button-held"),
+            ButtonAction::Held { pair_id: r.pair_id },
+        )
+        .with_style(SlackBlockButtonStyle::Primary)
+        .into(),
+        button(
+            tr0(l, "oneonone-button-snooze"),
+            ButtonAction::Snooze { pair_id: r.pair_id },
+        )
+        .into(),
+    ])));
+    blocks
+}
+
+/// The pulse: the question text, 1–5 buttons, and who-talked-more buttons.
+fn pulse(l: Locale, text: &str, meeting_id: i64) -> Vec<SlackBlock> {
+    let useful = (1..=5)
+        .map(|score| {
+            button(
+                score.to_string(),
+                ButtonAction::PulseUseful { meeting_id, score },
+            )
+            .into()
+        })
+        .collect();
+    let talk = [
+        ("report", "oneonone-pulse-talk-report"),
+        ("even", "oneonone-pulse-talk-even"),
+        ("manager", "oneonone-pulse-talk-manager"),
+    ]
+    .into_iter()
+    .map(|(who, key)| button(tr0(l, key), ButtonAction::PulseTalk { meeting_id, who }).into())
+    .collect();
+    let mut lines = text.lines();
+    let intro = lines.next().unwrap_or_default();
+    let q1 = lines.next().unwrap_or_default();
+    let q2 = lines.next().unwrap_or_default();
+    vec![
+        markdown(intro),
+        markdown(q1),
+        SlackBlock::Actions(SlackActionsBlock::new(useful)),
+        markdown(q2),
+        SlackBlock::Actions(SlackActionsBlock::new(talk)),
+    ]
 }
 
 /// At most `max` characters, ending in "…" when cut, never in the middle of a character.

@@ -127,6 +127,9 @@ struct ResponseUrlMessage {
     #[serde(flatten)]
     content: SlackMessageContent,
     response_type: Visibility,
+    /// Replaces the message a button was pressed on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    replace_original: bool,
 }
 
 impl SlackApi {
@@ -135,6 +138,7 @@ impl SlackApi {
         url: &str,
         content: SlackMessageContent,
         visibility: Visibility,
+        replace_original: bool,
     ) -> Result<(), DeliveryError> {
         let url: url::Url = url
             .parse()
@@ -142,6 +146,7 @@ impl SlackApi {
         let body = ResponseUrlMessage {
             content,
             response_type: visibility,
+            replace_original,
         };
         let span = tracing::debug_span!("slack_response_url");
         let context = SlackClientApiCallContext {
@@ -183,14 +188,19 @@ impl Deliver for SlackApi {
                     if CANNOT_POST_THERE.contains(&code.as_str()) =>
                 {
                     tracing::info!(%code, "the bot may not post there: posting through the command's response_url");
-                    self.respond(url, content, Visibility::InChannel).await
+                    self.respond(url, content, Visibility::InChannel, false)
+                        .await
                 }
                 (result, _) => result,
             },
             // A user ID as the channel sends a DM from the bot.
             Destination::Direct { user } => self.post(user.as_str(), content).await,
-            Destination::ResponseUrl { url } => {
-                self.respond(url, content, Visibility::Ephemeral).await
+            Destination::ResponseUrl {
+                url,
+                replace_original,
+            } => {
+                self.respond(url, content, Visibility::Ephemeral, *replace_original)
+                    .await
             }
         }
     }

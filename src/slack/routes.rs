@@ -2,7 +2,7 @@
 //! `/healthz` and `/readyz`.
 
 use super::verify::{self, MAX_BODY_BYTES};
-use crate::app::{App, CommandRequest};
+use crate::app::{App, ButtonAction, CommandRequest};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
 use axum::Json;
@@ -131,23 +131,74 @@ struct InteractionForm {
     payload: String,
 }
 
-/// Buttons and modals. This slice has none of its own yet; a well-formed payload is
-/// acknowledged so Slack does not show an error, a malformed one is refused.
+/// The parts of a `block_actions` payload that otagai reads.
+#[derive(Deserialize)]
+struct BlockActions {
+    user: PayloadUser,
+    #[serde(default)]
+    actions: Vec<PressedButton>,
+    response_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PayloadUser {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct PressedButton {
+    action_id: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// Buttons. A press of one of otagai's buttons is handled in a task; Slack gets its empty 200
+/// within the acknowledgement window either way, and the answer follows through the
+/// payload's response_url. Other interaction types are acknowledged and ignored; a malformed
+/// payload is refused.
 #[tracing::instrument(name = "interaction", skip_all)]
-async fn interaction(body: Bytes) -> Response {
+async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
     let Ok(form) = serde_urlencoded::from_bytes::<InteractionForm>(&body) else {
         return (StatusCode::BAD_REQUEST, "missing payload").into_response();
     };
-    match serde_json::from_str::<serde_json::Value>(&form.payload) {
-        Ok(v) if v.get("type").and_then(|t| t.as_str()).is_some() => {
-            tracing::info!(
-                kind = v["type"].as_str().unwrap_or_default(),
-                "interaction acknowledged"
-            );
-            StatusCode::OK.into_response()
-        }
-        _ => (StatusCode::BAD_REQUEST, "unreadable payload").into_response(),
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&form.payload) else {
+        return (StatusCode::BAD_REQUEST, "unreadable payload").into_response();
+    };
+    let Some(kind) = v.get("type").and_then(|t| t.as_str()) else {
+        return (StatusCode::BAD_REQUEST, "unreadable payload").into_response();
+    };
+    if kind != "block_actions" {
+        tracing::info!(kind, "interaction acknowledged");
+        return StatusCode::OK.into_response();
     }
+    let Ok(actions) = serde_json::from_value::<BlockActions>(v) else {
+        return (StatusCode::BAD_REQUEST, "unreadable block_actions").into_response();
+    };
+    let Ok(user) = UserId::parse(&actions.user.id) else {
+        return (StatusCode::BAD_REQUEST, "bad user").into_response();
+    };
+    let pressed: Vec<ButtonAction> = actions
+        .actions
+        .iter()
+        .filter_map(|a| ButtonAction::parse(&a.action_id, &a.value))
+        .collect();
+    if pressed.is_empty() {
+        tracing::info!("a button otagai did not write was pressed; ignored");
+        return StatusCode::OK.into_response();
+    }
+    let app = state.app.clone();
+    let url = actions.response_url.filter(|u| !u.is_empty());
+    let work = tokio::spawn(async move {
+        for action in pressed {
+            if let Err(e) = app.press_button(&user, action, url.as_deref()).await {
+                tracing::error!(error = ?e, ?action, "button failed");
+            }
+        }
+    });
+    // Wait while there is time, so that quick answers are in the outbox when Slack hears back;
+    // a slow one finishes in the task.
+    let _ = tokio::time::timeout(state.ack_timeout, work).await;
+    StatusCode::OK.into_response()
 }
 
 /// Events API: answers `url_verification`, processes each `event_id` at most once.

@@ -61,10 +61,22 @@ pub async fn audit(
     detail: &serde_json::Value,
     now_ms: i64,
 ) -> sqlx::Result<()> {
+    audit_as(conn, actor.as_str(), action, subject, detail, now_ms).await
+}
+
+/// An audit entry by an actor that is not a Slack user (`cli` for the command line).
+pub async fn audit_as(
+    conn: &mut Conn,
+    actor: &str,
+    action: &str,
+    subject: Option<&UserId>,
+    detail: &serde_json::Value,
+    now_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (actor, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(actor.as_str())
+    .bind(actor)
     .bind(action)
     .bind(subject.map(UserId::as_str))
     .bind(detail.to_string())

@@ -12,6 +12,8 @@
 pub mod admin;
 pub mod budget;
 pub mod outbox;
+pub mod pairs;
+pub mod reminders;
 pub mod requests;
 pub mod thanks;
 pub mod users;

@@ -134,6 +134,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub db: TestDb,
     pub settings: Settings,
+    /// The app's clock: the wall clock unless a test moves it.
+    pub clock: std::sync::Arc<otagai::clock::ShiftedClock>,
     deployment: Deployment,
     shutdown: watch::Sender<bool>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -143,6 +145,9 @@ pub struct TestApp {
 pub struct Options {
     /// Run the outbox worker inside the server (as `serve` does). Off: the test drives it.
     pub worker: bool,
+    /// Run the scheduler inside the server (as `serve` does). Off (the default): tests run due
+    /// jobs themselves as of the instant they choose.
+    pub scheduler: bool,
     /// Settings changes on top of the defaults.
     pub settings: Box<dyn FnOnce(&mut Settings) + Send>,
 }
@@ -151,6 +156,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             worker: true,
+            scheduler: false,
             settings: Box::new(|_| {}),
         }
     }
@@ -190,6 +196,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     if !options.worker {
         application = application.without_worker();
     }
+    if !options.scheduler {
+        application = application.without_scheduler();
+    }
+    let clock = std::sync::Arc::new(otagai::clock::ShiftedClock::new());
+    application = application.with_clock(clock.clone());
     let address = format!("http://{}", application.local_addr());
     let app = application.app().clone();
     let store = app.store.clone();
@@ -203,6 +214,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         http: reqwest::Client::new(),
         db,
         settings,
+        clock,
         deployment,
         shutdown: tx,
         server: Some(server),

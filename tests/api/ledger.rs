@@ -59,6 +59,7 @@ async fn run_ops(ops: Vec<Op>) {
         Backend::Sqlite,
         Options {
             worker: false,
+            scheduler: false,
             settings: Box::new(|s| {
                 s.bonus.monthly_budget = 150;
                 s.bonus.admins = vec![UserId::parse("UANN").unwrap()];

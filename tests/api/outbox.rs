@@ -42,6 +42,7 @@ async fn manual_app(
         backend,
         Options {
             worker: false,
+            scheduler: false,
             settings: Box::new(tweak),
         },
     )

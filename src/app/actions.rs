@@ -1,0 +1,168 @@
+//! Buttons: what each one means, how it is written into a message (action_id and value), and
+//! what pressing it does. The Slack edge maps a `block_actions` payload to [`ButtonAction`];
+//! Block Kit rendering writes them with [`ButtonAction::action_id`] and [`ButtonAction::value`].
+
+use super::App;
+use crate::domain::UserId;
+use crate::outbox::{Body, Destination, OutboundMessage};
+use crate::storage::reminders::{PulseAnswer, PulseOutcome};
+
+/// A button otagai put in a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonAction {
+    /// "Held it today" on a reminder.
+    Held { pair_id: i64 },
+    /// "Snooze 2 days" on a reminder.
+    Snooze { pair_id: i64 },
+    /// "Done" next to an action item.
+    TodoDone { item_id: i64 },
+    /// A pulse answer: usefulness 1–5.
+    PulseUseful { meeting_id: i64, score: i64 },
+    /// A pulse answer: who talked more (`report`, `even`, `manager`).
+    PulseTalk { meeting_id: i64, who: &'static str },
+}
+
+const TALK: [&str; 3] = ["report", "even", "manager"];
+
+impl ButtonAction {
+    /// Unique within a message, as Slack requires.
+    pub fn action_id(&self) -> String {
+        match self {
+            Self::Held { .. } => "oneonone_held".into(),
+            Self::Snooze { .. } => "oneonone_snooze".into(),
+            Self::TodoDone { item_id } => format!("oneonone_todo_done_{item_id}"),
+            Self::PulseUseful { score, .. } => format!("pulse_useful_{score}"),
+            Self::PulseTalk { who, .. } => format!("pulse_talk_{who}"),
+        }
+    }
+
+    pub fn value(&self) -> String {
+        match self {
+            Self::Held { pair_id } | Self::Snooze { pair_id } => pair_id.to_string(),
+            Self::TodoDone { item_id } => item_id.to_string(),
+            Self::PulseUseful { meeting_id, score } => format!("{meeting_id}:{score}"),
+            Self::PulseTalk { meeting_id, who } => format!("{meeting_id}:{who}"),
+        }
+    }
+
+    /// Reads a pressed button back; `None` for anything otagai did not write.
+    pub fn parse(action_id: &str, value: &str) -> Option<Self> {
+        let id = || value.parse::<i64>().ok().filter(|n| *n > 0);
+        let pair = || {
+            let (a, b) = value.split_once(':')?;
+            Some((a.parse::<i64>().ok().filter(|n| *n > 0)?, b))
+        };
+        match action_id {
+            "oneonone_held" => Some(Self::Held { pair_id: id()? }),
+            "oneonone_snooze" => Some(Self::Snooze { pair_id: id()? }),
+            a if a.starts_with("oneonone_todo_done_") => Some(Self::TodoDone { item_id: id()? }),
+            a if a.starts_with("pulse_useful_") => {
+                let (meeting_id, score) = pair()?;
+                let score = score.parse().ok().filter(|s| (1..=5).contains(s))?;
+                Some(Self::PulseUseful { meeting_id, score })
+            }
+            a if a.starts_with("pulse_talk_") => {
+                let (meeting_id, who) = pair()?;
+                let who = TALK.into_iter().find(|t| *t == who)?;
+                Some(Self::PulseTalk { meeting_id, who })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl App {
+    /// Someone pressed one of otagai's buttons. The answer goes back through the message's
+    /// response_url: it replaces the message when the button's work is finished (a recorded
+    /// 1on1, a snooze, a completed pulse), and is shown to the presser alone otherwise.
+    #[tracing::instrument(name = "button", skip(self, response_url), fields(user = %user))]
+    pub async fn press_button(
+        &self,
+        user: &UserId,
+        action: ButtonAction,
+        response_url: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let l = self.locale_of(user).await;
+        let (text, replace) = match action {
+            ButtonAction::Held { pair_id } => {
+                (self.held_from_button(user, l, pair_id).await?, true)
+            }
+            ButtonAction::Snooze { pair_id } => {
+                (self.snooze_from_button(user, l, pair_id).await?, true)
+            }
+            ButtonAction::TodoDone { item_id } => (self.close_todo(user, l, item_id).await?, false),
+            ButtonAction::PulseUseful { meeting_id, score } => {
+                let (o, t) = self
+                    .answer_pulse(user, l, meeting_id, PulseAnswer::Useful(score))
+                    .await?;
+                (t, o == PulseOutcome::Complete)
+            }
+            ButtonAction::PulseTalk { meeting_id, who } => {
+                let (o, t) = self
+                    .answer_pulse(user, l, meeting_id, PulseAnswer::Talk(who))
+                    .await?;
+                (t, o == PulseOutcome::Complete)
+            }
+        };
+        let to = match response_url {
+            Some(url) => Destination::ResponseUrl {
+                url: url.to_owned(),
+                replace_original: replace,
+            },
+            None => Destination::Direct { user: user.clone() },
+        };
+        let mut tx = self.store.begin().await?;
+        self.enqueue(
+            &mut tx,
+            OutboundMessage {
+                to,
+                locale: l,
+                body: Body::Text { text },
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_button_reads_back_as_itself() {
+        let all = [
+            ButtonAction::Held { pair_id: 3 },
+            ButtonAction::Snooze { pair_id: 3 },
+            ButtonAction::TodoDone { item_id: 12 },
+            ButtonAction::PulseUseful {
+                meeting_id: 9,
+                score: 5,
+            },
+            ButtonAction::PulseTalk {
+                meeting_id: 9,
+                who: "even",
+            },
+        ];
+        for a in all {
+            assert_eq!(ButtonAction::parse(&a.action_id(), &a.value()), Some(a));
+        }
+    }
+
+    #[test]
+    fn forged_or_foreign_buttons_are_not_understood() {
+        let cases = [
+            ("oneonone_held", "x"),
+            ("oneonone_held", "-1"),
+            ("pulse_useful_6", "9:6"),
+            ("pulse_useful_1", "9"),
+            ("pulse_talk_me", "9:me"),
+            ("approve_request", "1"),
+        ];
+        for (a, v) in cases {
+            assert_eq!(ButtonAction::parse(a, v), None, "{a} {v}");
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! What the two people of a pair write down: the 1on1 itself (with private notes), action items
+//! that carry forward until closed, and topics for the next one.
+
+use super::super::{App, CommandRequest};
+use crate::domain::{Locale, UserId};
+use crate::i18n::{self, tr, tr0};
+use crate::outbox::{Body, Destination, OutboundMessage};
+use crate::storage::pairs::{self, Pair};
+use crate::storage::{self, Conn, reminders};
+use chrono::{Days, NaiveDate};
+
+/// The longest action item or topic: it must fit a reminder.
+const MAX_ITEM_CHARS: usize = 500;
+/// The longest note of one 1on1.
+const MAX_NOTE_CHARS: usize = 10_000;
+/// A 1on1 recorded more than this many days after it was held gets no pulse: memories fade.
+const PULSE_WITHIN_DAYS: u64 = 7;
+/// How many recent 1on1s `/1on1 notes` shows.
+const NOTES_SHOWN: i64 = 3;
+
+impl App {
+    /// `/1on1 done` and the "Held it today" button: records the 1on1, attaches the open topics to
+    /// it, keeps the notes private to the pair, moves the due day and asks the report for a pulse.
+    pub(crate) async fn record_one_on_one(
+        &self,
+        req: &CommandRequest,
+        l: Locale,
+        other: &UserId,
+        on: Option<NaiveDate>,
+        notes: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let me = &req.user;
+        let today = self.today_of(me).await;
+        let held_on = on.unwrap_or(today);
+        if held_on > today {
+            return Ok(tr(
+                l,
+                "oneonone-done-future",
+                &[("date", i18n::date(l, held_on).into())],
+            ));
+        }
+        if let Some(n) = notes
+            && n.chars().count() > MAX_NOTE_CHARS
+        {
+            return Ok(tr(
+                l,
+                "oneonone-too-long",
+                &[("max", (MAX_NOTE_CHARS as i64).into())],
+            ));
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        let Some(pair) = pairs::pair_between(&mut conn, me, other).await? else {
+            return Ok(no_pair(l, other));
+        };
+        drop(conn);
+        let report_locale = self.locale_of(&pair.report).await;
+        let mut tx = match self.begin_once(req).await? {
+            Ok(tx) => tx,
+            Err(reply) => return Ok(reply),
+        };
+        let reply = self
+            .record_in(&mut tx, me, l, &pair, held_on, today, notes, report_locale)
+            .await?;
+        self.finish_once(tx, req, reply).await
+    }
+
+    /// The "Held it today" button.
+    pub(crate) async fn held_from_button(
+        &self,
+        user: &UserId,
+        l: Locale,
+        pair_id: i64,
+    ) -> anyhow::Result<String> {
+        let today = self.today_of(user).await;
+        let mut conn = self.store.pool().acquire().await?;
+        let pair = pairs::pair_by_id(&mut conn, pair_id).await?;
+        drop(conn);
+        let Some(pair) = pair.filter(|p| &p.manager == user || &p.report == user) else {
+            return Ok(tr0(l, "oneonone-pair-gone"));
+        };
+        let report_locale = self.locale_of(&pair.report).await;
+        let mut tx = self.store.begin().await?;
+        let reply = self
+            .record_in(&mut tx, user, l, &pair, today, today, None, report_locale)
+            .await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(reply)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record_in(
+        &self,
+        tx: &mut Conn,
+        me: &UserId,
+        l: Locale,
+        pair: &Pair,
+        held_on: NaiveDate,
+        today: NaiveDate,
+        notes: Option<&str>,
+        report_locale: Locale,
+    ) -> anyhow::Result<String> {
+        let now_ms = storage::millis(self.clock.now());
+        let other = pair.other(me).mention();
+        let date = i18n::date(l, held_on);
+        let Some(meeting) = pairs::record_meeting(tx, pair.id, held_on, me, now_ms).await? else {
+            // Recorded already (by the other person, or twice): keep any new notes with it.
+            if let Some(n) = notes
+                && let Some(meeting) = pairs::meeting_on(tx, pair.id, held_on).await?
+            {
+                pairs::add_note(tx, meeting, me, n, now_ms).await?;
+                return Ok(tr(
+                    l,
+                    "oneonone-done-already-noted",
+                    &[("other", other.into()), ("date", date.into())],
+                ));
+            }
+            return Ok(tr(
+                l,
+                "oneonone-done-already",
+                &[("other", other.into()), ("date", date.into())],
+            ));
+        };
+        if let Some(n) = notes {
+            pairs::add_note(tx, meeting, me, n, now_ms).await?;
+        }
+        let mut updated = pair.clone();
+        if updated.last_met_on.is_none_or(|last| held_on > last) {
+            updated.last_met_on = Some(held_on);
+            // The snooze was about the period that just ended.
+            updated.snoozed_until = None;
+        }
+        updated.due_on = updated.facts().due_on();
+        pairs::update_schedule(tx, &updated).await?;
+        let topics = pairs::attach_topics(tx, pair.id, meeting).await?;
+        let recent = today
+            .checked_sub_days(Days::new(PULSE_WITHIN_DAYS))
+            .is_none_or(|since| held_on >= since);
+        if self.settings.one_on_one.pulse && recent {
+            reminders::insert_pulse_request(tx, meeting, pair, now_ms).await?;
+            self.enqueue(
+                tx,
+                OutboundMessage {
+                    to: Destination::Direct {
+                        user: pair.report.clone(),
+                    },
+                    locale: report_locale,
+                    body: Body::Pulse {
+                        meeting_id: meeting,
+                        manager: pair.manager.clone(),
+                        held_on,
+                    },
+                },
+            )
+            .await?;
+        }
+        let open = pairs::open_action_items(tx, pair.id).await?.len();
+        let mut reply = tr(
+            l,
+            "oneonone-done",
+            &[
+                ("other", other.into()),
+                ("date", date.into()),
+                ("due", i18n::date(l, updated.due_on).into()),
+            ],
+        );
+        if notes.is_some() {
+            reply.push('\n');
+            reply.push_str(&tr0(l, "oneonone-done-notes-private"));
+        }
+        if topics > 0 {
+            reply.push('\n');
+            reply.push_str(&tr(
+                l,
+                "oneonone-done-topics",
+                &[("n", (topics as i64).into())],
+            ));
+        }
+        if open > 0 {
+            reply.push('\n');
+            reply.push_str(&tr(
+                l,
+                "oneonone-done-open-items",
+                &[("n", (open as i64).into())],
+            ));
+        }
+        Ok(reply)
+    }
+
+    pub(super) async fn add_todo(
+        &self,
+        req: &CommandRequest,
+        l: Locale,
+        other: &UserId,
+        text: &str,
+    ) -> anyhow::Result<String> {
+        self.add_item(req, l, other, text, ItemKind::ActionItem)
+            .await
+    }
+
+    pub(super) async fn add_topic(
+        &self,
+        req: &CommandRequest,
+        l: Locale,
+        other: &UserId,
+        text: &str,
+    ) -> anyhow::Result<String> {
+        self.add_item(req, l, other, text, ItemKind::Topic).await
+    }
+
+    async fn add_item(
+        &self,
+        req: &CommandRequest,
+        l: Locale,
+        other: &UserId,
+        text: &str,
+        kind: ItemKind,
+    ) -> anyhow::Result<String> {
+        let me = &req.user;
+        let text = text.trim();
+        if text.chars().count() > MAX_ITEM_CHARS {
+            return Ok(tr(
+                l,
+                "oneonone-too-long",
+                &[("max", (MAX_ITEM_CHARS as i64).into())],
+            ));
+        }
+        let now_ms = storage::millis(self.clock.now());
+        let mut tx = match self.begin_once(req).await? {
+            Ok(tx) => tx,
+            Err(reply) => return Ok(reply),
+        };
+        let reply = match pairs::pair_between(&mut tx, me, other).await? {
+            None => no_pair(l, other),
+            Some(pair) => match kind {
+                ItemKind::ActionItem => {
+                    let id = pairs::add_action_item(&mut tx, pair.id, text, me, now_ms).await?;
+                    tr(
+                        l,
+                        "oneonone-todo-added",
+                        &[("id", id.into()), ("other", other.mention().into())],
+                    )
+                }
+                ItemKind::Topic => {
+                    pairs::add_topic(&mut tx, pair.id, text, me, now_ms).await?;
+                    tr(
+                        l,
+                        "oneonone-topic-added",
+                        &[("other", other.mention().into())],
+                    )
+                }
+            },
+        };
+        self.finish_once(tx, req, reply).await
+    }
+
+    pub(super) async fn list_todos(&self, me: &UserId, l: Locale) -> anyhow::Result<String> {
+        let mut conn = self.store.pool().acquire().await?;
+        let mut lines = Vec::new();
+        for pair in pairs::pairs_of(&mut conn, me).await? {
+            for item in pairs::open_action_items(&mut conn, pair.id).await? {
+                lines.push(tr(
+                    l,
+                    "oneonone-todos-line",
+                    &[
+                        ("id", item.id.into()),
+                        ("text", crate::outbox::without_broadcasts(&item.body).into()),
+                        ("other", pair.other(me).mention().into()),
+                    ],
+                ));
+            }
+        }
+        if lines.is_empty() {
+            return Ok(tr0(l, "oneonone-todos-none"));
+        }
+        Ok(format!(
+            "{}\n{}\n{}",
+            tr0(l, "oneonone-todos-header"),
+            lines.join("\n"),
+            tr0(l, "oneonone-todos-footer")
+        ))
+    }
+
+    /// `/1on1 todo done N` and the item's "Done" button. Only the pair's two people may close
+    /// an item; to anyone else it does not exist.
+    pub(crate) async fn close_todo(
+        &self,
+        me: &UserId,
+        l: Locale,
+        id: i64,
+    ) -> anyhow::Result<String> {
+        let now_ms = storage::millis(self.clock.now());
+        let mut tx = self.store.begin().await?;
+        let reply = match pairs::action_item(&mut tx, id).await? {
+            Some((item, closed)) if pairs::is_member(&mut tx, item.pair_id, me).await? => {
+                if closed || !pairs::close_action_item(&mut tx, id, me, now_ms).await? {
+                    tr(l, "oneonone-todo-already", &[("id", id.into())])
+                } else {
+                    tr(
+                        l,
+                        "oneonone-todo-closed",
+                        &[("id", id.into()), ("text", item.body.into())],
+                    )
+                }
+            }
+            _ => tr(l, "oneonone-todo-unknown", &[("id", id.into())]),
+        };
+        tx.commit().await?;
+        Ok(reply)
+    }
+
+    /// The pair's own notes: only its two people ever get here.
+    pub(super) async fn pair_notes(
+        &self,
+        me: &UserId,
+        l: Locale,
+        other: &UserId,
+    ) -> anyhow::Result<String> {
+        let mut conn = self.store.pool().acquire().await?;
+        let Some(pair) = pairs::pair_between(&mut conn, me, other).await? else {
+            return Ok(no_pair(l, other));
+        };
+        let notes = pairs::notes_of_pair(&mut conn, pair.id, NOTES_SHOWN).await?;
+        if notes.is_empty() {
+            return Ok(tr(
+                l,
+                "oneonone-notes-none",
+                &[("other", other.mention().into())],
+            ));
+        }
+        let mut out = tr(
+            l,
+            "oneonone-notes-header",
+            &[("other", other.mention().into())],
+        );
+        for n in notes {
+            out.push('\n');
+            out.push_str(&tr(
+                l,
+                "oneonone-notes-line",
+                &[
+                    ("date", i18n::date(l, n.held_on).into()),
+                    ("author", n.author.mention().into()),
+                    ("text", crate::outbox::without_broadcasts(&n.body).into()),
+                ],
+            ));
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ItemKind {
+    ActionItem,
+    Topic,
+}
+
+fn no_pair(l: Locale, other: &UserId) -> String {
+    tr(l, "oneonone-no-pair", &[("other", other.mention().into())])
+}

@@ -1,0 +1,68 @@
+//! Jobs that decide what is due and enqueue it; they never send anything themselves (the outbox
+//! does). `serve` runs [`Scheduler::run`]; `otagai jobs run --now …` runs one pass as of any
+//! instant (operators with an external cron, tests, the `try` console).
+//!
+//! Every job is safe to run twice, from several processes at once: what it enqueues is keyed
+//! uniquely in the same transaction (see `one_on_one.rs`), so a repeated pass finds the key and
+//! sends nothing, and a pass that fails before committing leaves nothing behind to skip.
+
+mod one_on_one;
+
+pub use one_on_one::{JobsReport, Planned};
+
+use crate::app::App;
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+impl App {
+    /// Runs every due job once, as of `now`. With `dry_run`, decides and describes what would
+    /// be sent and changes nothing.
+    pub async fn run_due_jobs(
+        &self,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> anyhow::Result<JobsReport> {
+        let report = self.remind_overdue_one_on_ones(now, dry_run).await?;
+        if !dry_run && report.queued > 0 {
+            self.outbox_wake.notify_one();
+        }
+        Ok(report)
+    }
+}
+
+/// The job loop inside `serve`.
+pub struct Scheduler {
+    app: App,
+}
+
+impl Scheduler {
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+
+    /// Every `scheduler.tick_secs`: run the due jobs as of the app's clock, then refresh a few
+    /// stale Slack profiles of managers (their time zone decides when they are reminded).
+    /// Stops when `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let tick = self.app.settings.scheduler.tick;
+        let mut interval = tokio::time::interval(tick);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = shutdown.wait_for(|s| *s) => break,
+            }
+            match self.app.run_due_jobs(self.app.clock.now(), false).await {
+                Ok(r) if r.queued > 0 => {
+                    tracing::info!(queued = r.queued, considered = r.considered, "due jobs ran")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "due jobs failed; the next tick retries"),
+            }
+            let refresh = self.app.settings.scheduler.profile_refreshes_per_tick;
+            if let Err(e) = self.app.refresh_manager_profiles(refresh).await {
+                tracing::warn!(error = ?e, "could not refresh managers' profiles");
+            }
+        }
+    }
+}
