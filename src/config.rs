@@ -583,6 +583,30 @@ mod tests {
     }
 
     #[test]
+    fn one_on_one_defaults_and_holiday_lists_from_the_environment() {
+        let s = Settings::defaults();
+        assert_eq!(s.one_on_one.default_cadence, Cadence::Biweekly);
+        assert_eq!(s.one_on_one.remind_at, "0 30 9 * * Mon-Fri");
+        assert_eq!(s.one_on_one.policy.max_reminders, 3);
+        assert_eq!(s.scheduler.tick, Duration::from_secs(60));
+        let d = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        // Japan's Labour Thanksgiving Day is built in by default.
+        assert!(s.org.holidays.is_holiday(d("2026-11-23")));
+        let s = Settings::load(
+            None,
+            env(&[
+                ("OTAGAI__ORG__HOLIDAYS", "2026-12-29,2026-12-30"),
+                ("OTAGAI__ORG__PUBLIC_HOLIDAYS", "none"),
+                ("OTAGAI__ORG__QUIET_HOURS", ""),
+            ]),
+        )
+        .unwrap();
+        assert!(s.org.holidays.is_holiday(d("2026-12-30")));
+        assert!(!s.org.holidays.is_holiday(d("2026-11-23")));
+        assert!(s.org.quiet_hours.is_none());
+    }
+
+    #[test]
     fn environment_overrides_the_file_including_lists() {
         let s = Settings::load(
             None,
@@ -621,6 +645,31 @@ mod tests {
             ("OTAGAI__BONUS__MONTHLY_BUDGET", "lots", "monthly_budget"),
             ("OTAGAI__BONUS__TYPO", "1", "typo"),
             ("OTAGAI__OUTBOX__LEASE_SECS", "15", "outbox.lease_secs"),
+            ("OTAGAI__ORG__HOLIDAYS", "2026-13-01", "org.holidays"),
+            ("OTAGAI__ORG__PUBLIC_HOLIDAYS", "us", "org.public_holidays"),
+            ("OTAGAI__ORG__QUIET_HOURS", "8pm-8am", "org.quiet_hours"),
+            (
+                "OTAGAI__ONE_ON_ONE__DEFAULT_CADENCE",
+                "daily",
+                "one_on_one.default_cadence",
+            ),
+            (
+                "OTAGAI__ONE_ON_ONE__REMIND_AT",
+                "0 30 9 * * 1-5",
+                "one_on_one.remind_at",
+            ),
+            (
+                "OTAGAI__ONE_ON_ONE__REMIND_AT",
+                "30 9 * * Mon-Fri",
+                "one_on_one.remind_at",
+            ),
+            (
+                "OTAGAI__ONE_ON_ONE__REMIND_EVERY_DAYS",
+                "0",
+                "one_on_one.remind_every_days",
+            ),
+            ("OTAGAI__ONE_ON_ONE__QUESTIONS", "9", "one_on_one.questions"),
+            ("OTAGAI__SCHEDULER__TICK_SECS", "0", "scheduler.tick_secs"),
         ];
         for (k, v, key) in cases {
             let err = Settings::load(None, env(&[(k, v)]))

@@ -30,7 +30,8 @@ help-values = Company values you can tag: { $values }
 ## What was typed could not be understood
 err-unknown-command = I don't know the command { $command }.
 err-no-recipient = Who would you like to thank? Mention them first, for example: `/thanks @alex thanks for pairing on the release script`
-err-plain-mention = I can't tell who { $name } is when it is typed as plain text. Pick the person from Slack's autocomplete so it becomes a real mention, for example: `/thanks @alex thanks for pairing on the release script`
+err-plain-mention = I can't tell who { $name } is when it is typed as plain text. Pick the person from Slack's autocomplete so it becomes a real mention, for example: { $example }
+err-person-expected = Name one person here, picked from Slack's autocomplete; a user group or a channel can't take their place.
 err-group-mention = User groups can't be thanked as a whole; mention each person you want to thank.
 err-channel-mention = A channel can't be thanked; mention the people you want to thank.
 err-points-not-whole = `{ $token }` isn't a number of points. Use a whole number from 1 to { $max }, like `+10`.

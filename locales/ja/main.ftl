@@ -27,7 +27,8 @@ help-values = タグ付けできるバリュー: { $values }
 ## 入力が読み取れなかったとき
 err-unknown-command = { $command } というコマンドはありません。
 err-no-recipient = 誰に感謝を伝えますか? 最初に相手をメンションしてください。例: `/thanks @alex リリース手順を一緒に見てくれてありがとう`
-err-plain-mention = 「{ $name }」と文字で入力されると、誰のことか判別できません。Slackの候補から相手を選んでメンションにしてください。例: `/thanks @alex リリース手順を一緒に見てくれてありがとう`
+err-plain-mention = 「{ $name }」と文字で入力されると、誰のことか判別できません。Slackの候補から相手を選んでメンションにしてください。例: { $example }
+err-person-expected = ここでは1人を、Slackの候補から選んで指定してください。ユーザーグループやチャンネルは指定できません。
 err-group-mention = ユーザーグループにはまとめて感謝を贈れません。感謝したい人を1人ずつメンションしてください。
 err-channel-mention = チャンネルには感謝を贈れません。感謝したい人をメンションしてください。
 err-points-not-whole = `{ $token }` はポイント数として読み取れません。`+10` のように1〜{ $max }の整数で指定してください。

@@ -75,7 +75,11 @@ impl App {
         let locale = self.locale_of(&req.user).await;
         let parsed = commands::parse(&req.command, &req.text, &self.settings.bonus.values);
         let result = match parsed {
-            Err(e) => Ok(Reply::new(self.explain_command_error(locale, &e))),
+            Err(e) => Ok(Reply::new(self.explain_command_error(
+                locale,
+                &req.command,
+                &e,
+            ))),
             Ok(Command::ThanksHelp) => Ok(Reply::new(help::thanks_help(self, locale))),
             Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
             Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
@@ -132,7 +136,7 @@ impl App {
         Ok(())
     }
 
-    fn explain_command_error(&self, l: Locale, e: &CommandError) -> String {
+    fn explain_command_error(&self, l: Locale, command: &str, e: &CommandError) -> String {
         let max = self.settings.bonus.max_points_per_thanks;
         match e {
             CommandError::UnknownCommand(c) => {
@@ -140,10 +144,23 @@ impl App {
             }
             CommandError::NoRecipient => tr0(l, "err-no-recipient"),
             CommandError::PlainMention(name) => {
-                tr(l, "err-plain-mention", &[("name", name.clone().into())])
+                let example = match command {
+                    "/1on1" => "`/1on1 add @alex weekly`",
+                    "/bonus" => "`/bonus grant @alex 50`",
+                    _ => "`/thanks @alex …`",
+                };
+                tr(
+                    l,
+                    "err-plain-mention",
+                    &[("name", name.clone().into()), ("example", example.into())],
+                )
             }
-            CommandError::GroupMention => tr0(l, "err-group-mention"),
-            CommandError::ChannelMention => tr0(l, "err-channel-mention"),
+            // Only /thanks addresses many people at once; elsewhere one person is meant.
+            CommandError::GroupMention if command == "/thanks" => tr0(l, "err-group-mention"),
+            CommandError::ChannelMention if command == "/thanks" => tr0(l, "err-channel-mention"),
+            CommandError::GroupMention | CommandError::ChannelMention => {
+                tr0(l, "err-person-expected")
+            }
             CommandError::PointsNotWhole(t) => tr(
                 l,
                 "err-points-not-whole",
