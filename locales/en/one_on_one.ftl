@@ -83,6 +83,10 @@ oneonone-remind-again = Your 1on1 with { $report } is overdue by { $overdue ->
     [one] 1 day
    *[other] { $overdue } days
 } ({ $days } days since the last one). Even 15 minutes helps.
+oneonone-remind-again-never = Your first 1on1 with { $report } is overdue by { $overdue ->
+    [one] 1 day
+   *[other] { $overdue } days
+} (they were added { $days } days ago). Even 15 minutes helps.
 oneonone-remind-items = *Open action items*
 oneonone-remind-topics = *Topics* ({ $report }'s first: it's their time)
 oneonone-remind-questions = *Questions to open with*

@@ -65,6 +65,7 @@ oneonone-notes-line = • { $date }、{ $author } さん：{ $text }
 oneonone-remind-first = { $report } さんと 1on1 をしましょう。追加から { $days }日、まだ一度も記録がありません。
 oneonone-remind-due = { $report } さんと 1on1 をしましょう。前回は { $last }（{ $days }日前）でした。
 oneonone-remind-again = { $report } さんとの 1on1 が { $overdue }日過ぎています（前回から { $days }日）。15分だけでも効果があります。
+oneonone-remind-again-never = { $report } さんとの最初の 1on1 が { $overdue }日過ぎています（追加から { $days }日）。15分だけでも効果があります。
 oneonone-remind-items = *未完了のアクション*
 oneonone-remind-topics = *トピック*（{ $report } さんの分を先に。部下のための時間です）
 oneonone-remind-questions = *最初に聞いてみたいこと*

@@ -56,6 +56,8 @@ pub struct ImportSummary {
 /// One checked row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgRow {
+    /// 1-based line in the file.
+    pub line: u64,
     pub manager: UserId,
     pub report: UserId,
     pub cadence: Cadence,
@@ -120,6 +122,7 @@ pub fn parse_org_chart(
                     ));
                 } else {
                     rows.push(OrgRow {
+                        line,
                         manager,
                         report,
                         cadence,
@@ -139,7 +142,7 @@ pub fn parse_org_chart(
     for r in &rows {
         if manager_of.get(&r.manager) == Some(&&r.report) {
             bad.push(BadRow {
-                line: seen[&r.report],
+                line: r.line,
                 problem: format!("{} and {} cannot manage each other", r.manager, r.report),
             });
         }
@@ -166,6 +169,32 @@ pub async fn import_org_chart(
     let cli = "cli";
     let mut summary = ImportSummary::default();
     let mut tx = store.begin().await?;
+    // Nor can a row make someone the report of their own current manager, unless the file
+    // also gives that manager a new manager.
+    let mut bad = Vec::new();
+    for row in &rows {
+        let reassigned = rows.iter().any(|r| r.report == row.manager);
+        if reassigned {
+            continue;
+        }
+        if let Some(theirs) = pairs::active_pair_of_report(&mut tx, &row.manager)
+            .await
+            .context("reading pairs")?
+            && theirs.manager == row.report
+        {
+            bad.push(BadRow {
+                line: row.line,
+                problem: format!(
+                    "{} is {}'s manager already; two people cannot manage each other",
+                    row.report, row.manager
+                ),
+            });
+        }
+    }
+    if !bad.is_empty() {
+        tx.rollback().await.context("rolling back")?;
+        return Err(ImportError::BadRows(bad));
+    }
     for row in &rows {
         let existing = pairs::active_pair_of_report(&mut tx, &row.report)
             .await

@@ -67,7 +67,16 @@ impl ReminderDm {
                     ("days", self.days_since.into()),
                 ],
             ),
-            (_, _) => tr(
+            (_, None) => tr(
+                l,
+                "oneonone-remind-again-never",
+                &[
+                    ("report", report.clone().into()),
+                    ("days", self.days_since.into()),
+                    ("overdue", self.overdue_days.into()),
+                ],
+            ),
+            (_, Some(_)) => tr(
                 l,
                 "oneonone-remind-again",
                 &[
