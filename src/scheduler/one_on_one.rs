@@ -4,7 +4,8 @@
 //! Schedule (plain English): on the slots of `one_on_one.remind_at` (default weekdays at 09:30)
 //! in the manager's time zone, skipping holidays and quiet hours, remind the manager of a due
 //! 1on1; again every `remind_every_days` while it stays overdue, at most `max_reminders` times;
-//! then, if `nudge_report` is on, tell the report once that they can ask for one.
+//! then, if `nudge_report` is on, tell the report once that they can ask for one, on a slot of
+//! the report's own time zone (quiet hours are read in each reader's zone).
 
 use crate::app::App;
 use crate::domain::{Locale, NextReminder, questions};
@@ -84,23 +85,29 @@ impl App {
                 &pair_sent.manager,
                 pair_sent.report,
             );
-            let job = match next {
+            // Each message waits for its reader's own day and hours: the reminder for the
+            // manager's, the nudge for the report's.
+            let (kind, seq, tz) = match next {
                 NextReminder::Manager { seq, not_before } if today >= not_before => {
-                    (ReminderKind::Manager, seq)
+                    (ReminderKind::Manager, seq, manager_tz)
                 }
-                NextReminder::NudgeReport { not_before } if today >= not_before => {
-                    (ReminderKind::Report, 1)
+                NextReminder::NudgeReport { not_before } => {
+                    let report_tz = self.zone(c.report_tz.as_deref());
+                    if now.with_timezone(&report_tz).date_naive() < not_before {
+                        continue;
+                    }
+                    (ReminderKind::Report, 1, report_tz)
                 }
                 _ => continue,
             };
-            if !open(manager_tz) {
+            if !open(tz) {
                 continue;
             }
             jobs.push(Job {
                 candidate: c,
-                kind: job.0,
-                seq: job.1,
-                local_day: today,
+                kind,
+                seq,
+                local_day: now.with_timezone(&tz).date_naive(),
             });
         }
         let mut report = JobsReport {

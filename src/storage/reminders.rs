@@ -15,6 +15,8 @@ pub struct Candidate {
     pub manager_tz: Option<String>,
     pub manager_locale: Option<String>,
     pub report_locale: Option<String>,
+    /// The report's IANA time zone from the cache, if known: their nudge waits for their hours.
+    pub report_tz: Option<String>,
 }
 
 /// Pairs that may need a reminder: due on or before `latest_day` (the latest calendar day
@@ -25,7 +27,7 @@ pub async fn due_candidates(
 ) -> sqlx::Result<Vec<Candidate>> {
     let sql = format!(
         "SELECT {PAIR_COLUMNS}, mu.tz AS manager_tz, mu.locale AS manager_locale, \
-         ru.locale AS report_locale FROM pairs p \
+         ru.locale AS report_locale, ru.tz AS report_tz FROM pairs p \
          LEFT JOIN slack_users mu ON mu.user_id = p.manager_id \
          LEFT JOIN slack_users ru ON ru.user_id = p.report_id \
          WHERE p.ended_at IS NULL AND p.paused = 0 AND p.due_on <= $1 \
@@ -42,6 +44,7 @@ pub async fn due_candidates(
                 manager_tz: r.try_get("manager_tz")?,
                 manager_locale: r.try_get("manager_locale")?,
                 report_locale: r.try_get("report_locale")?,
+                report_tz: r.try_get("report_tz")?,
             })
         })
         .collect()
