@@ -66,6 +66,9 @@ mod tests {
         let at = "2027-01-04T00:30:00Z".parse().unwrap();
         c.set(at);
         let read = c.now();
-        assert!(read >= at && read - at < chrono::Duration::seconds(5), "{read}");
+        assert!(
+            read >= at && read - at < chrono::Duration::seconds(5),
+            "{read}"
+        );
     }
 }

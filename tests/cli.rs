@@ -295,3 +295,386 @@ fn export_ledger_of_an_empty_database_prints_the_csv_header() {
         vec!["id,created_at,period,user_id,kind,points,counterparty,thanks_id"]
     );
 }
+
+#[test]
+fn try_walks_through_a_1on1_from_reminder_to_pulse() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en");
+    // Whatever day and hour the test runs, `:time +8d` lands where a reminder may go out.
+    let r = run(
+        cmd,
+        "/1on1 add @bob weekly\n\
+         /1on1 todo @bob draft the onboarding guide\n\
+         :as bob\n\
+         /1on1 topic @alice how I can grow into a lead\n\
+         :as alice\n\
+         :time +8d\n\
+         :press held\n\
+         :as bob\n\
+         :press useful 4\n\
+         :press talk me\n\
+         :quit\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out = &r.stdout;
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
+    };
+    let queued = at("1 reminder queued");
+    let reminder = at("Time for a 1on1 with @bob");
+    let recorded = at("Recorded your 1on1 with @bob");
+    let pulse = at("Two quick questions about your 1on1 with @alice");
+    let thanks = at("Your answers were recorded anonymously");
+    assert!(queued < reminder && reminder < recorded, "{out}");
+    assert!(pulse < thanks, "{out}");
+    let dm = &out[reminder..recorded];
+    assert!(dm.contains("#1 draft the onboarding guide"), "{dm}");
+    assert!(dm.contains("how I can grow into a lead"), "{dm}");
+    assert!(dm.contains(":press held"), "the buttons are shown: {dm}");
+    assert!(!out.contains("<@U"), "mentions are shown as @names: {out}");
+}
+
+// ---- 1on1s: the org chart and the reminder job from the command line ----
+
+/// A SQLite file of this test folder, read and written directly (as an operator's `sqlite3`
+/// would), to see what the commands left behind.
+struct Db(String);
+
+impl Db {
+    fn new(dir: &TempDir) -> Self {
+        Self(sqlite_url(dir, "otagai.db"))
+    }
+
+    fn on<T>(&self, work: impl AsyncFnOnce(&otagai::storage::Store) -> T) -> T {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = otagai::storage::Store::connect(&self.0, 1).await.unwrap();
+            store.migrate().await.unwrap();
+            let out = work(&store).await;
+            store.close().await;
+            out
+        })
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.on(async |s| {
+            sqlx::query_scalar(sql)
+                .fetch_one(s.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        })
+    }
+
+    fn exec(&self, statements: &[&str]) {
+        self.on(async |s| {
+            for sql in statements {
+                sqlx::query(sql)
+                    .execute(s.pool())
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        })
+    }
+}
+
+/// `otagai ARGS…` on this folder's database, in English.
+fn otagai_on(dir: &TempDir, db: &Db, args: &[&str]) -> Run {
+    let mut cmd = otagai(dir);
+    cmd.args(args)
+        .env("DATABASE_URL", &db.0)
+        .env("OTAGAI__ORG__LOCALE", "en");
+    run(cmd, "")
+}
+
+/// Writes `text` to `name` in the folder and imports it.
+fn import(dir: &TempDir, db: &Db, name: &str, text: &str) -> Run {
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    otagai_on(dir, db, &["org", "import", file.to_str().unwrap()])
+}
+
+/// The rows `otagai org export` prints, header first.
+fn exported(dir: &TempDir, db: &Db) -> Vec<String> {
+    let r = otagai_on(dir, db, &["org", "export"]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    r.stdout.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn org_import_applies_a_good_file_once_and_importing_it_again_changes_nothing() {
+    let dir = TempDir::new();
+    let db = Db::new(&dir);
+    let chart = "manager,report,cadence\n# the platform team\nUMGR1,UREP1,weekly\n\
+                 UMGR1, UREP2 ,\nUMGR2,UREP3,every 10d\n";
+    let r = import(&dir, &db, "org.csv", chart);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("3 added, 0 moved to a new manager, 0 cadences changed, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let r = import(&dir, &db, "org.csv", chart);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 added, 0 moved to a new manager, 0 cadences changed, 3 unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM pairs"), 3);
+    assert_eq!(
+        exported(&dir, &db),
+        [
+            "manager,report,cadence",
+            "UMGR1,UREP1,weekly",
+            "UMGR1,UREP2,biweekly",
+            "UMGR2,UREP3,every 10d",
+        ]
+    );
+
+    // A changed cadence is the only change of a re-import, and `-o` writes the same CSV.
+    let r = import(
+        &dir,
+        &db,
+        "org2.csv",
+        &chart.replace("UREP1,weekly", "UREP1,monthly"),
+    );
+    assert!(
+        r.stderr
+            .contains("0 added, 0 moved to a new manager, 1 cadences changed, 2 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let out = dir.path().join("out.csv");
+    let r = otagai_on(&dir, &db, &["org", "export", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written.lines().collect::<Vec<_>>(),
+        [
+            "manager,report,cadence",
+            "UMGR1,UREP1,monthly",
+            "UMGR1,UREP2,biweekly",
+            "UMGR2,UREP3,every 10d",
+        ]
+    );
+}
+
+#[test]
+fn org_import_with_a_bad_row_names_its_line_exits_non_zero_and_applies_nothing() {
+    let dir = TempDir::new();
+    let db = Db::new(&dir);
+    let r = import(
+        &dir,
+        &db,
+        "org.csv",
+        "UMGR1,UREP1,weekly\nUMGR1,UREP2,weekly\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let before = exported(&dir, &db);
+
+    // Good rows first (a cadence change, a new pair), then two bad ones on lines 4 and 5.
+    let r = import(
+        &dir,
+        &db,
+        "bad.csv",
+        "manager,report,cadence\nUMGR1,UREP1,monthly\nUMGR3,UREP9,weekly\n\
+         UMGR4,not an id,weekly\nUMGR5,UREP8,daily\n",
+    );
+    assert_ne!(r.code, Some(0), "stdout: {}", r.stdout);
+    assert!(r.code.is_some(), "exited, not killed");
+    assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 4: report"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 5:"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("line 2") && !r.stderr.contains("line 3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        exported(&dir, &db),
+        before,
+        "nothing of the file was applied"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM pairs"), 2);
+
+    let r = import(&dir, &db, "dup.csv", "UMGR1,UREP7\nUMGR2,UREP7\n");
+    assert_ne!(r.code, Some(0));
+    assert!(r.stderr.contains("line 2"), "{}", r.stderr);
+    assert_eq!(exported(&dir, &db), before);
+
+    let r = otagai_on(&dir, &db, &["org", "import", "no-such-file.csv"]);
+    assert_ne!(r.code, Some(0));
+    assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
+}
+
+#[test]
+fn a_report_moved_to_a_new_manager_leaves_the_old_pair_with_its_history_and_starts_fresh() {
+    let dir = TempDir::new();
+    let db = Db::new(&dir);
+    let r = import(
+        &dir,
+        &db,
+        "org.csv",
+        "UMGR1,UREP1,weekly\nUMGR1,UREP2,weekly\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    // The old pair has history: a 1on1 with a private note.
+    db.exec(&[
+        "UPDATE pairs SET last_met_on = '2026-11-02', due_on = '2026-11-09' WHERE report_id = 'UREP1'",
+        "INSERT INTO meetings (pair_id, held_on, recorded_by, recorded_at) \
+         SELECT id, '2026-11-02', 'UMGR1', 0 FROM pairs WHERE report_id = 'UREP1'",
+        "INSERT INTO meeting_notes (meeting_id, author_id, body, written_at) \
+         SELECT id, 'UMGR1', 'walrus-93 talked about leaving', 0 FROM meetings",
+    ]);
+
+    let r = import(&dir, &db, "moved.csv", "UMGR2,UREP1,biweekly\n");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 added, 1 moved to a new manager, 0 cadences changed, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let rows = exported(&dir, &db);
+    assert_eq!(
+        rows,
+        [
+            "manager,report,cadence",
+            "UMGR1,UREP2,weekly",
+            "UMGR2,UREP1,biweekly"
+        ]
+    );
+    assert!(!rows.concat().contains("walrus"), "no notes in an export");
+
+    let old = "SELECT COUNT(*) FROM pairs WHERE manager_id = 'UMGR1' AND report_id = 'UREP1'";
+    assert_eq!(
+        db.count(&format!("{old} AND ended_at IS NOT NULL")),
+        1,
+        "ended"
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM meetings m JOIN pairs p ON p.id = m.pair_id \
+             WHERE p.manager_id = 'UMGR1' AND p.report_id = 'UREP1'"
+        ),
+        1,
+        "its history stays with it"
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM pairs WHERE manager_id = 'UMGR2' AND report_id = 'UREP1' \
+             AND ended_at IS NULL AND last_met_on IS NULL"
+        ),
+        1,
+        "the new pair starts fresh"
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM meetings m JOIN pairs p ON p.id = m.pair_id \
+             WHERE p.manager_id = 'UMGR2'"
+        ),
+        0
+    );
+    let r = import(&dir, &db, "moved.csv", "UMGR2,UREP1,biweekly\n");
+    assert!(r.stderr.contains("0 added, 0 moved"), "{}", r.stderr);
+    assert_eq!(db.count("SELECT COUNT(*) FROM pairs"), 3);
+}
+
+#[test]
+fn jobs_run_enqueues_the_due_reminders_once_and_a_dry_run_only_prints_them() {
+    let dir = TempDir::new();
+    let db = Db::new(&dir);
+    let r = import(
+        &dir,
+        &db,
+        "org.csv",
+        "UMGR1,UREP1,weekly\nUMGR1,UREP2,biweekly\nUMGR2,UREP3,monthly\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    // As if imported weeks before Monday 2026-12-07: two pairs are due, one is not yet.
+    db.exec(&[
+        "UPDATE pairs SET added_on = '2026-11-16', due_on = '2026-11-23' WHERE report_id = 'UREP1'",
+        "UPDATE pairs SET added_on = '2026-11-09', due_on = '2026-11-23' WHERE report_id = 'UREP2'",
+        "UPDATE pairs SET added_on = '2026-11-20', due_on = '2026-12-20' WHERE report_id = 'UREP3'",
+    ]);
+    let now = "2026-12-07T09:45:00+09:00";
+    let outbox = "SELECT COUNT(*) FROM outbox";
+    let reminders = "SELECT COUNT(*) FROM reminders";
+
+    for _ in 0..2 {
+        let r = otagai_on(&dir, &db, &["jobs", "run", "--now", now, "--dry-run"]);
+        assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+        assert_eq!(
+            r.stdout.matches("--- DM to UMGR1\n").count(),
+            2,
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("Time for a 1on1 with <@UREP1>"),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("<@UREP2>"), "{}", r.stdout);
+        assert!(!r.stdout.contains("UREP3"), "not due yet: {}", r.stdout);
+        assert!(
+            r.stderr
+                .contains("2 reminders would be sent (2 pairs due somewhere); nothing changed"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!((db.count(outbox), db.count(reminders)), (0, 0));
+    }
+
+    // On Saturday the window is closed.
+    let r = otagai_on(
+        &dir,
+        &db,
+        &["jobs", "run", "--now", "2026-12-05T10:00:00+09:00"],
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(r.stderr.contains("0 reminders queued"), "{}", r.stderr);
+    assert_eq!(db.count(outbox), 0);
+
+    let r = otagai_on(&dir, &db, &["jobs", "run", "--now", now]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("2 reminders queued (2 pairs due somewhere)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((db.count(outbox), db.count(reminders)), (2, 2));
+    let pending = "SELECT COUNT(*) FROM outbox WHERE status = 'pending' \
+                   AND payload LIKE '%one_on_one_reminder%' AND payload LIKE '%UMGR1%'";
+    assert_eq!(
+        db.count(pending),
+        2,
+        "left for a running `serve` to deliver"
+    );
+
+    // A second run, say from an overlapping cron, sends nothing again.
+    let r = otagai_on(&dir, &db, &["jobs", "run", "--now", now]);
+    assert!(r.stderr.contains("0 reminders queued"), "{}", r.stderr);
+    assert_eq!((db.count(outbox), db.count(reminders)), (2, 2));
+
+    let r = otagai_on(&dir, &db, &["jobs", "run", "--now", "next monday"]);
+    assert_eq!(
+        r.code,
+        Some(2),
+        "a bad --now is a usage error: {}",
+        r.stderr
+    );
+    assert_eq!(db.count(outbox), 2);
+}

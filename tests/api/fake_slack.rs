@@ -85,6 +85,11 @@ impl FakeSlack {
         self.put_user(id, json!({ "id": id, "name": id.to_lowercase(), "locale": locale, "tz": "Asia/Tokyo", "is_bot": false, "deleted": false }));
     }
 
+    /// Adds a person in time zone `tz` (an IANA name such as `America/New_York`).
+    pub fn add_user_in(&self, id: &str, locale: &str, tz: &str) {
+        self.put_user(id, json!({ "id": id, "name": id.to_lowercase(), "locale": locale, "tz": tz, "is_bot": false, "deleted": false }));
+    }
+
     pub fn add_bot(&self, id: &str) {
         self.put_user(
             id,
@@ -133,6 +138,11 @@ impl FakeSlack {
             .filter(|c| c.method == method)
             .cloned()
             .collect()
+    }
+
+    /// Every recorded call of any method (Web API and response_urls), in order.
+    pub fn all_calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
     }
 
     /// Calls of `method` that Slack answered normally (not a scripted failure), in order.

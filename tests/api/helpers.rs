@@ -330,6 +330,43 @@ impl TestApp {
         v["text"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// Presses a button as `user`: a signed `block_actions` interaction, as Slack posts it
+    /// (a form with one field, `payload`, holding the JSON). Returns the HTTP response.
+    pub async fn press(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        response_url: &str,
+    ) -> reqwest::Response {
+        let payload = serde_json::json!({
+            "type": "block_actions",
+            "user": { "id": user, "username": user.to_lowercase(), "team_id": "T0TEST" },
+            "api_app_id": "A0OTAGAI",
+            "token": "legacy-verification-token",
+            "trigger_id": format!("trig-{}", uuid::Uuid::new_v4().simple()),
+            "team": { "id": "T0TEST", "domain": "otagai-test" },
+            "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": false },
+            "channel": { "id": "D0DM", "name": "directmessage" },
+            "response_url": response_url,
+            "actions": [{
+                "action_id": action_id,
+                "block_id": "b1",
+                "text": { "type": "plain_text", "text": "button", "emoji": true },
+                "value": value,
+                "type": "button",
+                "action_ts": "1700000001.000200"
+            }]
+        });
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await
+    }
+
     /// `/thanks` as `user`.
     pub async fn thanks(&self, user: &str, text: &str) -> String {
         self.command(user, "/thanks", text).await

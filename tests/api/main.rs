@@ -7,5 +7,7 @@ mod helpers;
 mod bonus;
 mod endpoints;
 mod ledger;
+mod one_on_one;
 mod outbox;
+mod reminders;
 mod thanks;
