@@ -18,7 +18,8 @@
 //!
 //! Each iteration (`BENCH_ITERATIONS`, default 3) uses a fresh database; min / median / max are
 //! printed. Any wrong count makes the bench exit non-zero. `BENCH_STALE_PERMILLE` adds pairs
-//! that are long overdue with every reminder sent (abandoned: still read by each pass),
+//! that are long overdue with every reminder sent (abandoned; `remind_from` keeps them out of
+//! every later pass's reads),
 //! `BENCH_HISTORY` adds that many earlier due periods of reminders per pair, and
 //! `BENCH_KEEP_DB=1` keeps the databases for a look with `sqlite3` or `psql`. Run without `--bench` (as `cargo test
 //! --all-targets` does) it only makes a small smoke run on SQLite.
@@ -198,16 +199,12 @@ impl Kind {
         }
     }
 
-    /// Read by the scheduler's candidate query.
+    /// Read by the scheduler's candidate query: pairs between two reminders (`DueWaiting`)
+    /// and pairs whose reminders are all sent (`DueFinished`) are not.
     fn considered(self) -> bool {
         matches!(
             self,
-            Kind::DueFresh
-                | Kind::DueWaiting
-                | Kind::DueSecond
-                | Kind::DueNudge
-                | Kind::DueFinished
-                | Kind::SnoozeEndsToday
+            Kind::DueFresh | Kind::DueSecond | Kind::DueNudge | Kind::SnoozeEndsToday
         )
     }
 
@@ -386,7 +383,7 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
     };
     let mut pairs_sql = Bulk::new(format!(
         "INSERT INTO pairs (id, manager_id, report_id, cadence, added_on, added_at, added_by, \
-         last_met_on, due_on, paused, snoozed_until, ended_at){overriding}"
+         last_met_on, due_on, remind_from, paused, snoozed_until, ended_at){overriding}"
     ));
     let mut users = Bulk::new(
         "INSERT INTO slack_users (user_id, is_bot, deleted, locale, tz, fetched_at)".to_owned(),
@@ -450,8 +447,17 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
         } else {
             "NULL".into()
         };
+        // remind_from as the scheduler leaves it after the reminders seeded below: the earliest
+        // day of the period's next message, or "all sent".
+        let remind_from = match kind {
+            Kind::DueWaiting => Some(pairs::day(plus(minus(t, 1), 3))),
+            Kind::DueSecond => Some(pairs::day(plus(due, 3))),
+            Kind::DueNudge => Some(pairs::day(plus(due, 9))),
+            Kind::DueFinished => Some("9999-12-31".to_owned()),
+            _ => None,
+        };
         pairs_sql.push(format!(
-            "({i}, {}, {}, {}, {}, {}, {}, {}, {}, {paused}, {}, {ended})",
+            "({i}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {paused}, {}, {ended})",
             q(&mgr),
             q(&rep),
             q(&cadence_text(cad)),
@@ -460,6 +466,7 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
             q(&mgr),
             q_opt(last_met_on.map(pairs::day)),
             q(&pairs::day(due)),
+            q_opt(remind_from),
             q_opt(snoozed.map(pairs::day)),
         ));
         // Two in three reports have a cached profile, in their manager's zone; always those
@@ -617,15 +624,15 @@ async fn seed(app: &App, n: usize, postgres: bool) -> anyhow::Result<Seeded> {
 
 const CANDIDATES_SQL: &str = "SELECT p.id, p.manager_id, p.report_id, p.cadence, p.added_on, \
      p.last_met_on, p.due_on, p.paused, p.snoozed_until, mu.tz AS manager_tz, \
-     mu.locale AS manager_locale, ru.locale AS report_locale FROM pairs p \
+     mu.locale AS manager_locale, ru.locale AS report_locale, ru.tz AS report_tz FROM pairs p \
      LEFT JOIN slack_users mu ON mu.user_id = p.manager_id \
      LEFT JOIN slack_users ru ON ru.user_id = p.report_id \
-     WHERE p.ended_at IS NULL AND p.paused = 0 AND p.due_on <= $1 \
-     AND (p.snoozed_until IS NULL OR p.snoozed_until <= $1)";
+     WHERE p.ended_at IS NULL AND p.paused = 0 AND COALESCE(p.remind_from, p.due_on) <= $1 \
+     AND (p.snoozed_until IS NULL OR p.snoozed_until <= $1) ORDER BY p.id";
 
 const SENT_SQL: &str = "SELECT r.pair_id, r.kind, r.seq, r.local_day FROM reminders r \
      JOIN pairs p ON p.id = r.pair_id AND p.due_on = r.due_on \
-     WHERE p.ended_at IS NULL AND p.paused = 0 AND p.due_on <= $1 \
+     WHERE p.ended_at IS NULL AND p.paused = 0 AND COALESCE(p.remind_from, p.due_on) <= $1 \
      ORDER BY r.pair_id, r.kind, r.seq";
 
 async fn explain(app: &App, postgres: bool, latest: NaiveDate) -> anyhow::Result<String> {
@@ -688,9 +695,6 @@ struct Run {
     second_queued: usize,
     /// Recipients planned but not expected (+) or expected but not planned (-), a few.
     plan_diff: Vec<String>,
-    /// The first pass's per-job work replayed, by statement: see [`REPLAY`].
-    replay: [Duration; REPLAY.len()],
-    replay_jobs: usize,
 }
 
 /// Compares the dry run's recipients with the expected ones (as multisets).
@@ -719,96 +723,6 @@ fn plan_diff(n: usize, open: &[bool], planned: &[otagai::scheduler::Planned]) ->
     diff.sort();
     diff.truncate(10);
     diff
-}
-
-/// What [`replay`] times, in order.
-const REPLAY: [&str; 8] = [
-    "begin",
-    "recent_questions",
-    "claim_reminder",
-    "open_action_items",
-    "open_topics",
-    "outbox enqueue",
-    "commit",
-    "all (wall clock)",
-];
-
-/// Runs the first pass's per-job statements again over the jobs it had (the same pairs and
-/// kinds, numbered seq + 10 so the keys are new), in batches of 64 per transaction as
-/// `one_on_one.rs` does, timing each kind of statement. What the real pass spends beyond this
-/// is Rust-side work (deciding, picking questions, building and serialising the message).
-async fn replay(
-    app: &App,
-    open: &[bool],
-    now: DateTime<Utc>,
-) -> anyhow::Result<([Duration; REPLAY.len()], usize)> {
-    let mut conn = app.store.pool().acquire().await?;
-    let candidates = reminders::due_candidates(&mut conn, latest_day(now)).await?;
-    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox ORDER BY id LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| "{}".into());
-    drop(conn);
-    let jobs: Vec<_> = candidates
-        .iter()
-        .filter_map(|c| {
-            let i = c.pair.id as usize;
-            if !open[zone_of_pair(i)] {
-                return None;
-            }
-            let (kind, seq) = match Kind::of(i) {
-                Kind::DueFresh | Kind::SnoozeEndsToday => (reminders::ReminderKind::Manager, 11),
-                Kind::DueSecond => (reminders::ReminderKind::Manager, 12),
-                Kind::DueNudge => (reminders::ReminderKind::Report, 11),
-                _ => return None,
-            };
-            Some((&c.pair, kind, seq))
-        })
-        .collect();
-    let now_ms = storage::millis(now);
-    let mut spent = [Duration::ZERO; REPLAY.len()];
-    let all = Instant::now();
-    let mut lap = |i: usize, t: &mut Instant| {
-        let now = Instant::now();
-        spent[i] += now - *t;
-        *t = now;
-    };
-    for batch in jobs.chunks(64) {
-        let mut t = Instant::now();
-        let mut tx = app.store.begin().await?;
-        lap(0, &mut t);
-        for (pair, kind, seq) in batch {
-            reminders::recent_questions(&mut tx, pair.id, 4).await?;
-            lap(1, &mut t);
-            let key = reminders::ReminderKey {
-                pair_id: pair.id,
-                due_on: pair.due_on,
-                kind: *kind,
-                seq: *seq,
-                local_day: today(),
-                questions: &["how-are-you", "one-obstacle", "small-win"],
-            };
-            let claimed = reminders::claim_reminder(&mut tx, &key, now_ms).await?;
-            lap(2, &mut t);
-            anyhow::ensure!(
-                claimed,
-                "replay: pair {} could not claim a new key",
-                pair.id
-            );
-            if *kind == reminders::ReminderKind::Manager {
-                pairs::open_action_items(&mut tx, pair.id).await?;
-                lap(3, &mut t);
-                pairs::open_topics(&mut tx, pair.id, &pair.report).await?;
-                lap(4, &mut t);
-            }
-            storage::outbox::enqueue(&mut tx, &payload, now_ms).await?;
-            lap(5, &mut t);
-        }
-        tx.commit().await?;
-        lap(6, &mut t);
-    }
-    spent[7] = all.elapsed();
-    Ok((spent, jobs.len()))
 }
 
 fn latest_day(now: DateTime<Utc>) -> NaiveDate {
@@ -920,10 +834,6 @@ async fn measure(
         .await?;
     run.second = t.elapsed();
     run.second_queued = r.queued;
-
-    // The first pass's per-job statements again, in the same order and batches, for new keys
-    // (seq + 10), each kind of statement timed on its own.
-    (run.replay, run.replay_jobs) = replay(app, open, now).await?;
     Ok(run)
 }
 
@@ -1007,7 +917,7 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
         "backend", "measure", "min", "median", "max"
     );
     for (backend, runs) in results {
-        let mut rows: Vec<(&str, Measure)> = vec![
+        let rows: Vec<(&str, Measure)> = vec![
             ("seed (s)", Box::new(|r: &Run| r.seed.as_secs_f64())),
             ("pass, nothing due (ms)", Box::new(|r: &Run| ms(r.on_track))),
             (
@@ -1035,13 +945,6 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
                 Box::new(|r: &Run| ms(r.second)),
             ),
         ];
-        let labels: Vec<String> = REPLAY
-            .iter()
-            .map(|name| format!("  replay: {name} (ms)"))
-            .collect();
-        for (k, label) in labels.iter().enumerate() {
-            rows.push((label, Box::new(move |r: &Run| ms(r.replay[k]))));
-        }
         for (name, f) in rows {
             let (min, med, max) = stats(runs.iter().map(&f).collect());
             let prec = if name.starts_with("seed") { 2 } else { 1 };
@@ -1053,8 +956,7 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
         let r = &runs[0];
         println!(
             "{:<9} counts: considered {} (expected {}), dry-run planned {}, first pass queued {} \
-             (expected {}), outbox pending {}, second pass queued {}, sent_this_period pairs {}, \
-             replayed jobs {}",
+             (expected {}), outbox pending {}, second pass queued {}, sent_this_period pairs {}",
             backend,
             r.first_considered,
             r.expected.considered,
@@ -1064,7 +966,6 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
             r.outbox_pending,
             r.second_queued,
             r.sent_rows,
-            r.replay_jobs,
         );
         println!(
             "{:<9} seeded: {} pairs ({n} requested), {} slack_users, {} reminders, {} action items, {} topics",

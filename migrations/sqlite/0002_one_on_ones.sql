@@ -5,7 +5,11 @@
 -- A manager and a report who meet regularly. A report has at most one active pair: when they
 -- change manager the old pair is ended (and keeps its history) and a new one starts fresh.
 -- due_on is always last_met_on (or added_on, for a pair that never met) + cadence, kept in step
--- by every write, so the scheduler finds due pairs through one index.
+-- by every write. remind_from is the earliest day the next reminder of this due period may go
+-- out: NULL means from due_on, '9999-12-31' that this period's reminders are all sent. It is set
+-- with each reminder and cleared whenever due_on moves, so a pass reads, through one index, only
+-- the pairs that may get a message today: long-overdue pairs whose reminders are used up, and
+-- pairs between two reminders, are not read again and again.
 CREATE TABLE pairs (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     manager_id    TEXT   NOT NULL,
@@ -16,6 +20,7 @@ CREATE TABLE pairs (
     added_by      TEXT   NOT NULL,
     last_met_on   TEXT,
     due_on        TEXT   NOT NULL,
+    remind_from   TEXT,
     paused        BIGINT NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
     snoozed_until TEXT,
     ended_at      BIGINT,
@@ -23,7 +28,8 @@ CREATE TABLE pairs (
 );
 CREATE UNIQUE INDEX pairs_one_manager_per_report ON pairs (report_id) WHERE ended_at IS NULL;
 CREATE INDEX pairs_by_manager ON pairs (manager_id) WHERE ended_at IS NULL;
-CREATE INDEX pairs_by_due_day ON pairs (due_on) WHERE ended_at IS NULL AND paused = 0;
+CREATE INDEX pairs_to_check ON pairs ((COALESCE(remind_from, due_on)))
+    WHERE ended_at IS NULL AND paused = 0;
 
 -- A 1on1 that was held. Either person may record it; one per pair and day.
 CREATE TABLE meetings (
@@ -97,13 +103,15 @@ CREATE TABLE pulse_requests (
     answered    BIGINT NOT NULL DEFAULT 0 CHECK (answered IN (0, 1))
 );
 
--- Anonymous pulse answers: whose 1on1s (the manager) and the day, never who answered.
--- Managers see them only in aggregate, and only once enough exist.
+-- Anonymous pulse answers: whose 1on1s (the manager) and the week (its Monday), never who
+-- answered or about which 1on1; the week, not the day, so an answer cannot be matched to a
+-- pulse request by when it came. Managers see them only in aggregate, once enough exist and
+-- in steps of that many, so comparing two views never singles one answer out.
 CREATE TABLE pulse_answers (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     manager_id  TEXT   NOT NULL,
-    answered_on TEXT   NOT NULL,
+    answered_week TEXT NOT NULL,
     useful      BIGINT NOT NULL CHECK (useful BETWEEN 1 AND 5),
     talk        TEXT   NOT NULL CHECK (talk IN ('report', 'even', 'manager'))
 );
-CREATE INDEX pulse_answers_by_manager ON pulse_answers (manager_id, answered_on);
+CREATE INDEX pulse_answers_by_manager ON pulse_answers (manager_id, answered_week);

@@ -41,7 +41,7 @@ impl Scheduler {
     }
 
     /// Every `scheduler.tick_secs`: run the due jobs as of the app's clock, then refresh a few
-    /// stale Slack profiles of managers (their time zone decides when they are reminded).
+    /// stale Slack profiles of pair members (their time zone decides when they are reminded).
     /// Stops when `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let tick = self.app.settings.scheduler.tick;
@@ -60,8 +60,8 @@ impl Scheduler {
                 Err(e) => tracing::error!(error = ?e, "due jobs failed; the next tick retries"),
             }
             let refresh = self.app.settings.scheduler.profile_refreshes_per_tick;
-            if let Err(e) = self.app.refresh_manager_profiles(refresh).await {
-                tracing::warn!(error = ?e, "could not refresh managers' profiles");
+            if let Err(e) = self.app.refresh_profiles(refresh).await {
+                tracing::warn!(error = ?e, "could not refresh profiles");
             }
         }
     }

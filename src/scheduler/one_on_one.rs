@@ -11,9 +11,9 @@ use crate::app::App;
 use crate::domain::{Locale, NextReminder, questions};
 use crate::i18n::tr;
 use crate::outbox::{Body, Destination, ListedItem, OutboundMessage, ReminderDm};
+use crate::storage;
 use crate::storage::pairs::{self, Item};
-use crate::storage::reminders::{self, Candidate, ReminderKey, ReminderKind};
-use crate::storage::{self, Conn};
+use crate::storage::reminders::{self, Candidate, ReminderKey, ReminderKind, Sent};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -44,12 +44,20 @@ pub struct Planned {
     pub text: String,
 }
 
+/// Open action items and topics of a batch's pairs, by pair.
+struct Listed<'a> {
+    items: &'a HashMap<i64, Vec<Item>>,
+    topics: &'a HashMap<i64, Vec<Item>>,
+}
+
 /// A reminder that is due.
 struct Job<'a> {
     candidate: &'a Candidate,
     kind: ReminderKind,
     seq: u32,
     local_day: NaiveDate,
+    /// What this due period already sent, before this job.
+    sent: Sent,
 }
 
 impl App {
@@ -108,55 +116,87 @@ impl App {
                 kind,
                 seq,
                 local_day: now.with_timezone(&tz).date_naive(),
+                sent: pair_sent,
             });
         }
         let mut report = JobsReport {
             considered: candidates.len(),
             ..JobsReport::default()
         };
-        if dry_run {
-            let mut conn = self.store.pool().acquire().await?;
-            for job in &jobs {
-                let recent =
-                    reminders::recent_questions(&mut conn, job.candidate.pair.id, RECENT_REMINDERS)
-                        .await?;
-                let picked = self.pick_questions(job, &recent);
-                let message = self.reminder_message(&mut conn, job, &picked, now).await?;
-                report.planned.push(Planned {
-                    to: direct_to(&message),
-                    text: message.text(),
-                });
-            }
-            return Ok(report);
-        }
         let now_ms = storage::millis(now);
         for batch in jobs.chunks(BATCH) {
+            // What the messages list is read before the transaction, once for the batch, so
+            // that SQLite's one writer is held only for the writes.
+            let ids: Vec<i64> = batch.iter().map(|j| j.candidate.pair.id).collect();
+            let mut conn = self.store.pool().acquire().await?;
+            let recent = reminders::recent_questions_of(&mut conn, &ids, RECENT_REMINDERS).await?;
+            let items = pairs::open_action_items_of(&mut conn, &ids).await?;
+            let topics = pairs::open_topics_of(&mut conn, &ids).await?;
+            drop(conn);
+            let listed = Listed {
+                items: &items,
+                topics: &topics,
+            };
+            let picks: Vec<Vec<&'static str>> = batch
+                .iter()
+                .map(|job| {
+                    let seen = recent.get(&job.candidate.pair.id);
+                    self.pick_questions(job, seen.map_or(&[][..], Vec::as_slice))
+                })
+                .collect();
+            if dry_run {
+                for (job, picked) in batch.iter().zip(&picks) {
+                    let message = self.reminder_message(job, picked, &listed, now);
+                    report.planned.push(Planned {
+                        to: direct_to(&message),
+                        text: message.text(),
+                    });
+                }
+                continue;
+            }
             let mut tx = self.store.begin().await?;
-            let mut queued = 0;
-            for job in batch {
-                let recent =
-                    reminders::recent_questions(&mut tx, job.candidate.pair.id, RECENT_REMINDERS)
-                        .await?;
-                let picked = self.pick_questions(job, &recent);
+            let mut sent = Vec::new();
+            for (job, picked) in batch.iter().zip(&picks) {
                 let key = ReminderKey {
                     pair_id: job.candidate.pair.id,
                     due_on: job.candidate.pair.due_on,
                     kind: job.kind,
                     seq: job.seq,
                     local_day: job.local_day,
-                    questions: &picked,
+                    questions: picked,
                 };
                 if !reminders::claim_reminder(&mut tx, &key, now_ms).await? {
                     continue;
                 }
-                let message = self.reminder_message(&mut tx, job, &picked, now).await?;
+                let message = self.reminder_message(job, picked, &listed, now);
                 self.enqueue(&mut tx, message).await?;
-                queued += 1;
+                sent.push((key.pair_id, key.due_on, self.next_reminder_day(job)));
             }
+            reminders::set_remind_from(&mut tx, &sent).await?;
             tx.commit().await?;
-            report.queued += queued;
+            report.queued += sent.len();
         }
         Ok(report)
+    }
+
+    /// After `job` is sent: the earliest day of this due period's next message, if any.
+    fn next_reminder_day(&self, job: &Job<'_>) -> Option<NaiveDate> {
+        let mut sent = job.sent.clone();
+        match job.kind {
+            ReminderKind::Manager => sent.manager.push(job.local_day),
+            ReminderKind::Report => sent.report = true,
+        }
+        match crate::domain::next_reminder(
+            &self.settings.one_on_one.policy,
+            job.candidate.pair.due_on,
+            &sent.manager,
+            sent.report,
+        ) {
+            NextReminder::Manager { not_before, .. } | NextReminder::NudgeReport { not_before } => {
+                Some(not_before)
+            }
+            NextReminder::Finished => None,
+        }
     }
 
     fn pick_questions(&self, job: &Job<'_>, recent: &[String]) -> Vec<&'static str> {
@@ -174,13 +214,13 @@ impl App {
             .collect()
     }
 
-    async fn reminder_message(
+    fn reminder_message(
         &self,
-        conn: &mut Conn,
         job: &Job<'_>,
         picked: &[&str],
+        listed: &Listed<'_>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<OutboundMessage> {
+    ) -> OutboundMessage {
         let c = job.candidate;
         let pair = &c.pair;
         let org = self.settings.org.locale;
@@ -188,7 +228,7 @@ impl App {
             |l: &Option<String>| l.as_deref().and_then(Locale::from_slack).unwrap_or(org);
         if job.kind == ReminderKind::Report {
             let l = locale_of(&c.report_locale);
-            return Ok(OutboundMessage {
+            return OutboundMessage {
                 to: Destination::Direct {
                     user: pair.report.clone(),
                 },
@@ -200,16 +240,17 @@ impl App {
                         &[("manager", pair.manager.mention().into())],
                     ),
                 },
-            });
+            };
         }
         let l = locale_of(&c.manager_locale);
         let today = now
             .with_timezone(&self.zone(c.manager_tz.as_deref()))
             .date_naive();
         let since = pair.last_met_on.unwrap_or(pair.added_on);
-        let items = pairs::open_action_items(conn, pair.id).await?;
-        let topics = pairs::open_topics(conn, pair.id, &pair.report).await?;
-        let listed = |all: &[Item]| -> Vec<ListedItem> {
+        let none = Vec::new();
+        let items = listed.items.get(&pair.id).unwrap_or(&none);
+        let topics = listed.topics.get(&pair.id).unwrap_or(&none);
+        let list = |all: &[Item]| -> Vec<ListedItem> {
             all.iter()
                 .take(LISTED)
                 .map(|i| ListedItem {
@@ -219,7 +260,7 @@ impl App {
                 })
                 .collect()
         };
-        Ok(OutboundMessage {
+        OutboundMessage {
             to: Destination::Direct {
                 user: pair.manager.clone(),
             },
@@ -231,30 +272,44 @@ impl App {
                 last_met_on: pair.last_met_on,
                 days_since: (today - since).num_days(),
                 overdue_days: (today - pair.due_on).num_days().max(0),
-                items: listed(&items),
+                items: list(items),
                 more_items: items.len().saturating_sub(LISTED),
-                topics: listed(&topics),
+                topics: list(topics),
                 more_topics: topics.len().saturating_sub(LISTED),
                 questions: picked.iter().map(|id| format!("question-{id}")).collect(),
             }),
-        })
+        }
     }
 
-    /// Refreshes the cached Slack profile of up to `limit` managers whose entry is missing or
-    /// older than `slack.user_cache_ttl_secs`.
-    pub async fn refresh_manager_profiles(&self, limit: usize) -> anyhow::Result<usize> {
+    /// Refreshes the cached Slack profile (time zone, language) of up to `limit` people of
+    /// active pairs, managers first, whose entry is missing or older than
+    /// `slack.user_cache_ttl_secs`.
+    pub async fn refresh_profiles(&self, limit: usize) -> anyhow::Result<usize> {
         if limit == 0 {
             return Ok(0);
         }
         let now = storage::millis(self.clock.now());
         let stale_before = now - self.settings.slack.user_cache_ttl.as_millis() as i64;
         let mut conn = self.store.pool().acquire().await?;
-        let stale = reminders::stale_managers(&mut conn, stale_before, limit as i64).await?;
+        let stale = reminders::stale_pair_members(&mut conn, stale_before, limit as i64).await?;
         drop(conn);
         let mut refreshed = 0;
-        for manager in stale {
-            match self.user(&manager).await {
-                Ok(_) => refreshed += 1,
+        for person in stale {
+            match self.user(&person).await {
+                Ok(Some(_)) => refreshed += 1,
+                Ok(None) => {
+                    // Gone from the workspace: remember that, or this person would be asked
+                    // about on every tick ahead of everyone else.
+                    let gone = crate::storage::users::CachedUser {
+                        is_bot: false,
+                        deleted: true,
+                        locale: None,
+                        tz: None,
+                        fetched_at_ms: now,
+                    };
+                    self.cache_user(&person, &gone).await?;
+                    refreshed += 1;
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "users.info unavailable; profiles refresh later");
                     break;

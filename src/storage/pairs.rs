@@ -8,6 +8,7 @@ use crate::domain::{Cadence, PairFacts, UserId};
 use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 /// `YYYY-MM-DD`, the stored form of a calendar day.
 pub fn day(d: NaiveDate) -> String {
@@ -175,11 +176,13 @@ pub async fn end_pair(conn: &mut Conn, id: i64, now_ms: i64) -> sqlx::Result<boo
     Ok(n == 1)
 }
 
-/// Stores what the rules derived from a change: cadence, last 1on1 and the due day.
+/// Stores what the rules derived from a change: cadence, last 1on1 and the due day. A new due
+/// day starts a new due period, whose reminders start afresh.
 pub async fn update_schedule(conn: &mut Conn, pair: &Pair) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE pairs SET cadence = $2, last_met_on = $3, due_on = $4, paused = $5, \
-         snoozed_until = $6 WHERE id = $1",
+         snoozed_until = $6, \
+         remind_from = CASE WHEN due_on = $4 THEN remind_from ELSE NULL END WHERE id = $1",
     )
     .bind(pair.id)
     .bind(pair.cadence.to_string())
@@ -443,4 +446,63 @@ pub async fn attach_topics(conn: &mut Conn, pair_id: i64, meeting_id: i64) -> sq
             .await?
             .rows_affected(),
     )
+}
+
+/// `$first, $first+1, …` for `n` values bound in a row.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Open action items of several pairs at once (the scheduler's batch), oldest first per pair.
+pub async fn open_action_items_of(
+    conn: &mut Conn,
+    pair_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<Item>>> {
+    if pair_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, pair_id, body, created_by AS by_user FROM action_items \
+         WHERE pair_id IN ({}) AND done_at IS NULL ORDER BY pair_id, id",
+        placeholders(1, pair_ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in pair_ids {
+        q = q.bind(*id);
+    }
+    group(q.fetch_all(&mut *conn).await?)
+}
+
+/// Open topics of several pairs at once, each pair's report's first.
+pub async fn open_topics_of(
+    conn: &mut Conn,
+    pair_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<Item>>> {
+    if pair_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT t.id, t.pair_id, t.body, t.added_by AS by_user FROM topics t \
+         JOIN pairs p ON p.id = t.pair_id \
+         WHERE t.pair_id IN ({}) AND t.meeting_id IS NULL \
+         ORDER BY t.pair_id, CASE WHEN t.added_by = p.report_id THEN 0 ELSE 1 END, t.id",
+        placeholders(1, pair_ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in pair_ids {
+        q = q.bind(*id);
+    }
+    group(q.fetch_all(&mut *conn).await?)
+}
+
+fn group(rows: Vec<AnyRow>) -> sqlx::Result<HashMap<i64, Vec<Item>>> {
+    let mut out: HashMap<i64, Vec<Item>> = HashMap::new();
+    for r in &rows {
+        let item = item_from_row(r)?;
+        out.entry(item.pair_id).or_default().push(item);
+    }
+    Ok(out)
 }

@@ -2,7 +2,7 @@
 
 use super::Conn;
 use super::pairs::{PAIR_COLUMNS, Pair, day, pair_from_row};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -19,8 +19,10 @@ pub struct Candidate {
     pub report_tz: Option<String>,
 }
 
-/// Pairs that may need a reminder: due on or before `latest_day` (the latest calendar day
-/// anywhere, so no time zone is missed), not paused, not snoozed past it. Reads one index.
+/// Pairs that may need a reminder: due, and their next reminder allowed, on or before
+/// `latest_day` (the latest calendar day anywhere, so no time zone is missed), not paused, not
+/// snoozed past it. Reads one index. Returned in id order, so that concurrent passes claim keys
+/// in the same order and cannot deadlock on PostgreSQL.
 pub async fn due_candidates(
     conn: &mut Conn,
     latest_day: NaiveDate,
@@ -30,14 +32,15 @@ pub async fn due_candidates(
          ru.locale AS report_locale, ru.tz AS report_tz FROM pairs p \
          LEFT JOIN slack_users mu ON mu.user_id = p.manager_id \
          LEFT JOIN slack_users ru ON ru.user_id = p.report_id \
-         WHERE p.ended_at IS NULL AND p.paused = 0 AND p.due_on <= $1 \
+         WHERE p.ended_at IS NULL AND p.paused = 0 AND COALESCE(p.remind_from, p.due_on) <= $1 \
          AND (p.snoozed_until IS NULL OR p.snoozed_until <= $1)"
     );
     let rows = sqlx::query(&sql)
         .bind(day(latest_day))
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
+    let mut out = rows
+        .iter()
         .map(|r| {
             Ok(Candidate {
                 pair: pair_from_row(r)?,
@@ -47,7 +50,11 @@ pub async fn due_candidates(
                 report_tz: r.try_get("report_tz")?,
             })
         })
-        .collect()
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    // Sorted here rather than by the query, which would then walk the table in id order instead
+    // of reading the index.
+    out.sort_by_key(|c| c.pair.id);
+    Ok(out)
 }
 
 /// Reminders already sent in the current due period of each candidate pair.
@@ -67,7 +74,7 @@ pub async fn sent_this_period(
     let rows = sqlx::query(
         "SELECT r.pair_id, r.kind, r.seq, r.local_day FROM reminders r \
          JOIN pairs p ON p.id = r.pair_id AND p.due_on = r.due_on \
-         WHERE p.ended_at IS NULL AND p.paused = 0 AND p.due_on <= $1 \
+         WHERE p.ended_at IS NULL AND p.paused = 0 AND COALESCE(p.remind_from, p.due_on) <= $1 \
          ORDER BY r.pair_id, r.kind, r.seq",
     )
     .bind(day(latest_day))
@@ -142,25 +149,79 @@ pub async fn claim_reminder(
     Ok(n == 1)
 }
 
-/// Question ids this pair was shown in its latest `limit` reminders, newest first.
-pub async fn recent_questions(
+/// Question ids each pair was shown in its latest `limit` manager reminders (the scheduler's
+/// batch).
+pub async fn recent_questions_of(
     conn: &mut Conn,
-    pair_id: i64,
+    pair_ids: &[i64],
     limit: i64,
-) -> sqlx::Result<Vec<String>> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT questions FROM reminders WHERE pair_id = $1 AND kind = 'manager' \
-         ORDER BY sent_at DESC, due_on DESC, seq DESC LIMIT $2",
-    )
-    .bind(pair_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .flat_map(|q| q.split_whitespace().map(str::to_owned))
-        .collect())
+) -> sqlx::Result<HashMap<i64, Vec<String>>> {
+    if pair_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT pair_id, questions FROM ( \
+           SELECT pair_id, questions, ROW_NUMBER() OVER ( \
+             PARTITION BY pair_id ORDER BY sent_at DESC, due_on DESC, seq DESC) AS n \
+           FROM reminders WHERE kind = 'manager' AND pair_id IN ({}) \
+         ) latest WHERE n <= ${} ORDER BY pair_id, n",
+        super::pairs::placeholders(1, pair_ids.len()),
+        pair_ids.len() + 1
+    );
+    let mut q = sqlx::query(&sql);
+    for id in pair_ids {
+        q = q.bind(*id);
+    }
+    let rows = q.bind(limit).fetch_all(&mut *conn).await?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        let questions: String = r.try_get("questions")?;
+        out.entry(r.try_get("pair_id")?)
+            .or_default()
+            .extend(questions.split_whitespace().map(str::to_owned));
+    }
+    Ok(out)
 }
+
+/// After reminders went out: for each `(pair, due_on, next)`, the earliest day the pair's next
+/// message of that due period may go out, `None` when the period's reminders are all sent. One
+/// statement for the whole batch.
+pub async fn set_remind_from(
+    conn: &mut Conn,
+    updates: &[(i64, NaiveDate, Option<NaiveDate>)],
+) -> sqlx::Result<()> {
+    if updates.is_empty() {
+        return Ok(());
+    }
+    let mut cases = String::new();
+    for k in 0..updates.len() {
+        cases.push_str(&format!(
+            " WHEN id = ${} AND due_on = ${} THEN ${}",
+            3 * k + 1,
+            3 * k + 2,
+            3 * k + 3
+        ));
+    }
+    let ids = (0..updates.len())
+        .map(|k| format!("${}", 3 * k + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE pairs SET remind_from = CASE{cases} ELSE remind_from END WHERE id IN ({ids})"
+    );
+    let mut q = sqlx::query(&sql);
+    for (pair_id, due_on, next) in updates {
+        q = q
+            .bind(*pair_id)
+            .bind(day(*due_on))
+            .bind(next.map_or_else(|| ALL_SENT.to_owned(), day));
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// `remind_from` of a pair whose reminders for this due period are all sent.
+const ALL_SENT: &str = "9999-12-31";
 
 /// How many reminders were ever written (tests, the console).
 pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {
@@ -258,11 +319,12 @@ pub async fn answer_pulse(
         return Ok(PulseOutcome::Partial);
     };
     let manager: String = row.try_get("manager_id")?;
+    let week = week_of(answered_on);
     sqlx::query(
-        "INSERT INTO pulse_answers (manager_id, answered_on, useful, talk) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO pulse_answers (manager_id, answered_week, useful, talk) VALUES ($1, $2, $3, $4)",
     )
     .bind(&manager)
-    .bind(day(answered_on))
+    .bind(day(week))
     .bind(useful)
     .bind(&talk)
     .execute(&mut *conn)
@@ -286,20 +348,42 @@ pub struct PulseSummary {
     pub manager_talked_more: i64,
 }
 
+/// How many complete pulse answers there are for `manager` (everyone, with `None`) in the weeks
+/// from the one containing `since`.
+pub async fn pulse_count(
+    conn: &mut Conn,
+    manager: Option<&crate::domain::UserId>,
+    since: NaiveDate,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pulse_answers WHERE answered_week >= $1 AND ($2 = '' OR manager_id = $2)",
+    )
+    .bind(day(week_of(since)))
+    .bind(manager.map(|m| m.as_str()).unwrap_or(""))
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The aggregate of the first `take` of those answers, oldest first: callers pass a multiple
+/// of the minimum, so a view changes only when that many new answers are in.
 pub async fn pulse_summary(
     conn: &mut Conn,
     manager: Option<&crate::domain::UserId>,
     since: NaiveDate,
+    take: i64,
 ) -> sqlx::Result<PulseSummary> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(useful), 0) AS BIGINT) AS useful_sum, \
          CAST(COALESCE(SUM(CASE WHEN talk = 'report' THEN 1 ELSE 0 END), 0) AS BIGINT) AS r, \
          CAST(COALESCE(SUM(CASE WHEN talk = 'even' THEN 1 ELSE 0 END), 0) AS BIGINT) AS e, \
          CAST(COALESCE(SUM(CASE WHEN talk = 'manager' THEN 1 ELSE 0 END), 0) AS BIGINT) AS m \
-         FROM pulse_answers WHERE answered_on >= $1 AND ($2 = '' OR manager_id = $2)",
+         FROM (SELECT useful, talk FROM pulse_answers \
+               WHERE answered_week >= $1 AND ($2 = '' OR manager_id = $2) \
+               ORDER BY id LIMIT $3) a",
     )
-    .bind(day(since))
+    .bind(day(week_of(since)))
     .bind(manager.map(|m| m.as_str()).unwrap_or(""))
+    .bind(take)
     .fetch_one(&mut *conn)
     .await?;
     Ok(PulseSummary {
@@ -311,24 +395,55 @@ pub async fn pulse_summary(
     })
 }
 
-/// Managers of active pairs whose cached profile is missing or fetched before `stale_before`.
-pub async fn stale_managers(
+/// How many different reports of `manager` answered a pulse sent since `since_ms`: answers
+/// that all come from one person point at them, however many there are.
+pub async fn pulse_respondents(
+    conn: &mut Conn,
+    manager: &crate::domain::UserId,
+    since_ms: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT report_id) FROM pulse_requests \
+         WHERE manager_id = $1 AND answered = 1 AND sent_at >= $2",
+    )
+    .bind(manager.as_str())
+    .bind(since_ms)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The Monday of `d`'s week.
+fn week_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))
+}
+
+/// People of active pairs (managers first) whose cached profile is missing or fetched before
+/// `stale_before`: their time zone decides when they get a reminder or a nudge.
+pub async fn stale_pair_members(
     conn: &mut Conn,
     stale_before: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<crate::domain::UserId>> {
     let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT p.manager_id FROM pairs p \
-         LEFT JOIN slack_users u ON u.user_id = p.manager_id \
-         WHERE p.ended_at IS NULL AND (u.user_id IS NULL OR u.fetched_at < $1) \
-         ORDER BY p.manager_id LIMIT $2",
+        "SELECT person FROM ( \
+           SELECT p.manager_id AS person, 0 AS rank FROM pairs p WHERE p.ended_at IS NULL \
+           UNION SELECT p.report_id AS person, 1 AS rank FROM pairs p WHERE p.ended_at IS NULL \
+         ) people LEFT JOIN slack_users u ON u.user_id = people.person \
+         WHERE u.user_id IS NULL OR u.fetched_at < $1 \
+         ORDER BY people.rank, people.person LIMIT $2",
     )
     .bind(stale_before)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(ids
+    let mut out: Vec<crate::domain::UserId> = Vec::new();
+    for id in ids
         .iter()
         .filter_map(|s| crate::domain::UserId::parse(s).ok())
-        .collect())
+    {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }
