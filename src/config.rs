@@ -117,7 +117,7 @@ pub struct OneOnOneSettings {
 pub struct SchedulerSettings {
     /// How often due jobs are looked for.
     pub tick: Duration,
-    /// How many stale managers' profiles (time zone, language) one tick refreshes.
+    /// How many stale profiles (time zone, language) of pair members one tick refreshes.
     pub profile_refreshes_per_tick: usize,
 }
 

@@ -65,7 +65,7 @@ impl App {
         }
     }
 
-    async fn cache_user(&self, user: &UserId, fresh: &CachedUser) -> anyhow::Result<()> {
+    pub(crate) async fn cache_user(&self, user: &UserId, fresh: &CachedUser) -> anyhow::Result<()> {
         let mut tx = self.store.begin().await?;
         storage::users::put(&mut tx, user, fresh).await?;
         tx.commit().await?;

@@ -23,6 +23,7 @@ both_backends!(
     snooze_by_the_manager_holds_reminders_and_other_peoples_presses_change_nothing,
     a_pulse_is_answered_once_anonymously_and_only_by_the_report,
     feedback_shows_nothing_until_enough_answers_and_the_report_is_for_admins_with_counts_only,
+    feedback_never_shows_one_persons_answers_and_grows_only_in_steps,
     a_retried_done_has_one_effect_and_gets_the_same_answer,
     when_slack_cannot_confirm_the_report_nothing_is_added_and_the_same_request_can_be_retried,
 );
@@ -824,7 +825,7 @@ async fn a_pulse_is_answered_once_anonymously_and_only_by_the_report(backend: Ba
     columns.sort();
     assert_eq!(
         columns,
-        ["answered_on", "id", "manager_id", "talk", "useful"],
+        ["answered_week", "id", "manager_id", "talk", "useful"],
         "no column says who answered or about which 1on1"
     );
     let (manager, useful, talk): (String, i64, String) =
@@ -958,8 +959,8 @@ async fn feedback_shows_nothing_until_enough_answers_and_the_report_is_for_admin
         r,
         "*1on1s across the organisation*: 5 pairs, 80% on track (4 on track, 0 due today, \
          1 overdue, 0 paused or snoozed).\n*Where 1on1s are lapsing*\n• team of <@UOTHER>: \
-         1 of 2 overdue\n*Pulse, last 90 days*\n4 answers: usefulness 2.8 / 5. Who talked more: \
-         the report 50%, about even 25%, the manager 25%."
+         1 of 2 overdue\n*Pulse, last 90 days*\n3 answers: usefulness 3.3 / 5. Who talked more: \
+         the report 66%, about even 0%, the manager 33%."
     );
     for report in ["UR1", "UR2", "UR3", "UR4"] {
         assert!(!r.contains(report), "the report names no report: {r}");
@@ -1016,4 +1017,59 @@ async fn when_slack_cannot_confirm_the_report_nothing_is_added_and_the_same_requ
     let r = with_trigger(&app, "UMGR", "add <@UREP>", "trig-add-1").await;
     assert!(r.starts_with("Added <@UREP> as your report"), "{r}");
     assert_eq!(count(&app, "pairs").await, 1);
+}
+
+async fn feedback_never_shows_one_persons_answers_and_grows_only_in_steps(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app, &["UMGR", "UR1", "UR2"]);
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UMGR", "UR1").await;
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UMGR", "UR2").await;
+    app.clock.set(t("2026-11-20T15:00:00+09:00"));
+    let answer_latest = |report: &'static str, n: usize, useful: i64| {
+        let app = &app;
+        async move {
+            let pulse = wait_dms_with(app, report, "pulse_", n).await.remove(n - 1);
+            let action = format!("pulse_useful_{useful}");
+            press(app, report, &action, &button(&pulse, &action)).await;
+            let done = press(
+                app,
+                report,
+                "pulse_talk_even",
+                &button(&pulse, "pulse_talk_even"),
+            )
+            .await;
+            assert!(text(&done).starts_with("Thank you."), "{done}");
+        }
+    };
+    // Three 1on1s with the same report, each answered: enough answers, but all from one person.
+    for (i, day) in ["2026-11-18", "2026-11-19", "2026-11-20"]
+        .iter()
+        .enumerate()
+    {
+        let r = app
+            .command("UMGR", "/1on1", &format!("done <@UR1> on {day}"))
+            .await;
+        assert!(r.starts_with("Recorded"), "{r}");
+        answer_latest("UR1", i + 1, 5).await;
+    }
+    let r = app.command("UMGR", "/1on1", "feedback").await;
+    assert!(
+        r.starts_with("All the answers so far come from one person"),
+        "{r}"
+    );
+
+    // A second person answers: the aggregate shows, in a step of three answers, so that the
+    // fourth cannot be told apart by comparing the two views.
+    let r = app.command("UMGR", "/1on1", "done <@UR2>").await;
+    assert!(r.starts_with("Recorded"), "{r}");
+    answer_latest("UR2", 1, 1).await;
+    let r = app.command("UMGR", "/1on1", "feedback").await;
+    assert!(
+        r.contains("3 answers: usefulness 5.0 / 5"),
+        "the first three answers only: {r}"
+    );
+    assert!(
+        r.contains("Answers count in groups of 3") && r.contains("1 newer"),
+        "{r}"
+    );
 }

@@ -41,18 +41,27 @@ impl App {
             .checked_sub_days(Days::new(s.pulse_window_days as u64))
             .unwrap_or(today);
         let mut conn = self.store.pool().acquire().await?;
-        let summary = reminders::pulse_summary(&mut conn, Some(me), since).await?;
-        if summary.answers < s.pulse_min_responses {
+        let k = s.pulse_min_responses;
+        let have = reminders::pulse_count(&mut conn, Some(me), since).await?;
+        if have < k {
             return Ok(tr(
                 l,
                 "oneonone-feedback-not-enough",
                 &[
-                    ("have", summary.answers.into()),
-                    ("need", s.pulse_min_responses.into()),
+                    ("have", have.into()),
+                    ("need", k.into()),
                     ("days", s.pulse_window_days.into()),
                 ],
             ));
         }
+        let since_ms = crate::storage::millis(crate::domain::day_starts_at(
+            since,
+            self.settings.org.timezone,
+        ));
+        if k > 1 && reminders::pulse_respondents(&mut conn, me, since_ms).await? < 2 {
+            return Ok(tr0(l, "oneonone-feedback-one-person"));
+        }
+        let summary = reminders::pulse_summary(&mut conn, Some(me), since, have - have % k).await?;
         let mut out = tr(
             l,
             "oneonone-feedback",
@@ -60,6 +69,14 @@ impl App {
         );
         out.push('\n');
         out.push_str(&summary_lines(l, &summary));
+        if have > summary.answers {
+            out.push('\n');
+            out.push_str(&tr(
+                l,
+                "oneonone-pulse-steps",
+                &[("newer", (have - summary.answers).into()), ("k", k.into())],
+            ));
+        }
         if summary.manager_talked_more * 2 > summary.answers {
             out.push('\n');
             out.push_str(&tr0(l, "oneonone-feedback-talk-hint"));
@@ -136,9 +153,11 @@ impl App {
         let since = org_today
             .checked_sub_days(Days::new(s.pulse_window_days as u64))
             .unwrap_or(org_today);
-        let pulse = reminders::pulse_summary(&mut conn, None, since).await?;
+        let k = s.pulse_min_responses;
+        let have = reminders::pulse_count(&mut conn, None, since).await?;
+        let pulse = reminders::pulse_summary(&mut conn, None, since, have - have % k).await?;
         out.push('\n');
-        if pulse.answers >= s.pulse_min_responses {
+        if have >= k {
             out.push_str(&tr(
                 l,
                 "oneonone-report-pulse",
