@@ -485,6 +485,19 @@ impl Settings {
             .map_err(|e| ConfigError::new("one_on_one.default_cadence", e.to_string()))?;
         let window = SendWindow::new(&o3.remind_at, holidays.clone(), quiet_hours)
             .map_err(|e| ConfigError::new("one_on_one.remind_at", e.to_string()))?;
+        // A schedule whose every slot falls in quiet hours (or on holidays) would silently
+        // never remind anyone. Any fixed instant will do to look for one slot.
+        let reference = chrono::DateTime::<chrono::Utc>::from_timestamp(1_767_225_600, 0)
+            .expect("2026-01-01 is a valid instant");
+        if window.next_slot(timezone, reference).is_none() {
+            return Err(ConfigError::new(
+                "one_on_one.remind_at",
+                format!(
+                    "`{}` never falls outside org.quiet_hours and the holidays, so no reminder could ever go out",
+                    o3.remind_at.trim()
+                ),
+            ));
+        }
         let every = range("one_on_one.remind_every_days", o3.remind_every_days, 1, 365)?;
         let max_reminders = range("one_on_one.max_reminders", o3.max_reminders, 0, 100)?;
         let min_responses = range(
@@ -669,6 +682,11 @@ mod tests {
                 "one_on_one.remind_every_days",
             ),
             ("OTAGAI__ONE_ON_ONE__QUESTIONS", "9", "one_on_one.questions"),
+            (
+                "OTAGAI__ORG__QUIET_HOURS",
+                "08:00-10:00",
+                "one_on_one.remind_at",
+            ),
             ("OTAGAI__SCHEDULER__TICK_SECS", "0", "scheduler.tick_secs"),
         ];
         for (k, v, key) in cases {

@@ -12,12 +12,13 @@ oneonone-never = never
 oneonone-not-a-person = { $user } isn't a person in this workspace (a bot, deactivated, or unknown), so they can't have 1on1s.
 oneonone-add-self = You can't be your own report. Try `/1on1 add @someone`.
 oneonone-added = Added { $report } as your report: 1on1s { $cadence }. The first is due on { $due }; I'll remind you if it slips.
-oneonone-added-dm = { $manager } added you for regular 1on1s ({ $cadence }). The 1on1 is your time: add what you want to talk about with `/1on1 topic { $manager } …`.
+oneonone-added-dm = { $manager } added you for regular 1on1s ({ $cadence }). The 1on1 is your time: add what you want to talk about with `/1on1 topic { $manager } …`. If { $manager } isn't your manager, `/1on1 remove { $manager }` ends it.
 oneonone-already-added = { $report } is already your report, with 1on1s { $cadence }.
 oneonone-cadence-changed = 1on1s with { $report } are now { $cadence }. The next is due on { $due }.
 oneonone-has-manager = { $report } already has 1on1s with { $manager }. Ask { $manager } to `/1on1 remove` them, or an admin to import the new org chart; their history stays with the old pair.
 oneonone-add-own-manager = { $manager } is your manager here, so they can't also be your report.
 oneonone-removed = { $report } is no longer your report. Your 1on1 history together is kept.
+oneonone-left = You no longer have regular 1on1s with { $manager }. Your history together is kept.
 oneonone-not-your-report = { $report } isn't one of your reports. Only their manager can change their 1on1s.
 oneonone-no-pair = You and { $other } don't have regular 1on1s. A manager starts them with `/1on1 add @report`.
 oneonone-pair-gone = That 1on1 pair no longer exists, or isn't yours.
@@ -54,6 +55,7 @@ oneonone-done-open-items = { $n ->
 } still open: `/1on1 todos`.
 oneonone-done-already = A 1on1 with { $other } on { $date } is already recorded.
 oneonone-done-already-noted = A 1on1 with { $other } on { $date } was already recorded; your notes were added to it.
+oneonone-done-too-old = { $date } is more than a year ago. Please check the date (YYYY-MM-DD).
 oneonone-done-future = { $date } hasn't happened yet. Record a 1on1 once it's held.
 oneonone-too-long = That's too long: at most { $max } characters.
 
@@ -70,6 +72,8 @@ oneonone-todo-unknown = There is no action item #{ $id } of yours. `/1on1 todos`
 oneonone-notes-none = No notes from your 1on1s with { $other } yet.
 oneonone-notes-header = *Notes from your recent 1on1s with { $other }* (only the two of you can see these)
 oneonone-notes-line = • { $date }, { $author }: { $text }
+
+oneonone-private-too-slow = Your notes took too long to load, and they are not sent by any way that would keep a copy. Please run `/1on1 notes` again.
 
 oneonone-remind-first = Time for a 1on1 with { $report }: you haven't had one since they were added { $days ->
     [one] 1 day

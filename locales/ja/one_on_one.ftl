@@ -12,12 +12,13 @@ oneonone-never = まだなし
 oneonone-not-a-person = { $user } さんはこのワークスペースの人ではないため（ボット、無効化済み、または不明）、1on1 の相手にできません。
 oneonone-add-self = 自分自身を部下にはできません。`/1on1 add @メンバー` をお試しください。
 oneonone-added = { $report } さんを部下として追加しました。1on1 は{ $cadence }です。最初の期日は { $due } で、遅れそうならお知らせします。
-oneonone-added-dm = { $manager } さんとの定期 1on1（{ $cadence }）が始まりました。1on1 はあなたのための時間です。話したいことは `/1on1 topic { $manager } …` で追加できます。
+oneonone-added-dm = { $manager } さんとの定期 1on1（{ $cadence }）が始まりました。1on1 はあなたのための時間です。話したいことは `/1on1 topic { $manager } …` で追加できます。{ $manager } さんがあなたのマネージャーでない場合は `/1on1 remove { $manager }` で終了できます。
 oneonone-already-added = { $report } さんはすでに部下として登録されています（1on1 は{ $cadence }）。
 oneonone-cadence-changed = { $report } さんとの 1on1 を{ $cadence }に変更しました。次の期日は { $due } です。
 oneonone-has-manager = { $report } さんはすでに { $manager } さんと 1on1 をしています。{ $manager } さんに `/1on1 remove` を依頼するか、管理者に新しい組織図を取り込んでもらってください。これまでの記録は元のペアに残ります。
 oneonone-add-own-manager = { $manager } さんはあなたのマネージャーなので、部下として追加できません。
 oneonone-removed = { $report } さんを部下から外しました。これまでの 1on1 の記録は残ります。
+oneonone-left = { $manager } さんとの定期 1on1 を終了しました。これまでの記録は残ります。
 oneonone-not-your-report = { $report } さんはあなたの部下ではありません。1on1 の設定を変えられるのはその人のマネージャーだけです。
 oneonone-no-pair = あなたと { $other } さんの間に定期 1on1 はありません。マネージャーが `/1on1 add @部下` で始められます。
 oneonone-pair-gone = その 1on1 のペアはもう存在しないか、あなたのものではありません。
@@ -45,6 +46,7 @@ oneonone-done-topics = トピック { $n } 件を話し合い済みにしまし�
 oneonone-done-open-items = 未完了のアクションが { $n } 件あります：`/1on1 todos`
 oneonone-done-already = { $other } さんとの { $date } の 1on1 はすでに記録されています。
 oneonone-done-already-noted = { $other } さんとの { $date } の 1on1 はすでに記録されていたので、メモをそこに追加しました。
+oneonone-done-too-old = { $date } は1年以上前です。日付（YYYY-MM-DD）をご確認ください。
 oneonone-done-future = { $date } はまだ来ていません。1on1 をした後に記録してください。
 oneonone-too-long = 長すぎます。{ $max } 文字以内にしてください。
 
@@ -61,6 +63,8 @@ oneonone-todo-unknown = あなたのアクション #{ $id } は見つかりま�
 oneonone-notes-none = { $other } さんとの 1on1 のメモはまだありません。
 oneonone-notes-header = *{ $other } さんとの最近の 1on1 のメモ*（見られるのはお二人だけです）
 oneonone-notes-line = • { $date }、{ $author } さん：{ $text }
+
+oneonone-private-too-slow = メモの読み込みに時間がかかりました。コピーが残る方法では送らないため、もう一度 `/1on1 notes` を実行してください。
 
 oneonone-remind-first = { $report } さんと 1on1 をしましょう。追加から { $days }日、まだ一度も記録がありません。
 oneonone-remind-due = { $report } さんと 1on1 をしましょう。前回は { $last }（{ $days }日前）でした。

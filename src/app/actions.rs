@@ -45,6 +45,16 @@ impl ButtonAction {
         }
     }
 
+    /// What kind of button this is, for logs (never its answer).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Held { .. } => "held",
+            Self::Snooze { .. } => "snooze",
+            Self::TodoDone { .. } => "todo_done",
+            Self::PulseUseful { .. } | Self::PulseTalk { .. } => "pulse",
+        }
+    }
+
     /// Reads a pressed button back; `None` for anything otagai did not write.
     pub fn parse(action_id: &str, value: &str) -> Option<Self> {
         let id = || value.parse::<i64>().ok().filter(|n| *n > 0);
@@ -75,7 +85,9 @@ impl App {
     /// Someone pressed one of otagai's buttons. The answer goes back through the message's
     /// response_url: it replaces the message when the button's work is finished (a recorded
     /// 1on1, a snooze, a completed pulse), and is shown to the presser alone otherwise.
-    #[tracing::instrument(name = "button", skip(self, response_url), fields(user = %user))]
+    // Only the kind of button is logged: a pulse answer next to who pressed it would undo its
+    // anonymity.
+    #[tracing::instrument(name = "button", skip(self, action, response_url), fields(user = %user, kind = action.kind()))]
     pub async fn press_button(
         &self,
         user: &UserId,

@@ -59,11 +59,17 @@ pub struct CommandRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub text: String,
+    /// Shows what only the caller may read (a pair's notes): it may be shown in the
+    /// acknowledgement, but never written to the outbox as a late reply.
+    pub private: bool,
 }
 
 impl Reply {
     fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into() }
+        Self {
+            text: text.into(),
+            private: false,
+        }
     }
 }
 
@@ -99,6 +105,11 @@ impl App {
         reply: Reply,
     ) -> anyhow::Result<()> {
         let locale = self.locale_of(user).await;
+        let text = if reply.private {
+            tr0(locale, "oneonone-private-too-slow")
+        } else {
+            reply.text
+        };
         let mut tx = self.store.begin().await?;
         self.enqueue(
             &mut tx,
@@ -108,7 +119,7 @@ impl App {
                     replace_original: false,
                 },
                 locale,
-                body: Body::Text { text: reply.text },
+                body: Body::Text { text },
             },
         )
         .await?;
@@ -145,9 +156,9 @@ impl App {
             CommandError::NoRecipient => tr0(l, "err-no-recipient"),
             CommandError::PlainMention(name) => {
                 let example = match command {
-                    "/1on1" => "`/1on1 add @alex weekly`",
-                    "/bonus" => "`/bonus grant @alex 50`",
-                    _ => "`/thanks @alex …`",
+                    "/1on1" => tr0(l, "err-example-oneonone"),
+                    "/bonus" => tr0(l, "err-example-bonus"),
+                    _ => tr0(l, "err-example-thanks"),
                 };
                 tr(
                     l,

@@ -196,7 +196,7 @@ pub async fn import_org_chart(
         return Err(ImportError::BadRows(bad));
     }
     for row in &rows {
-        let existing = pairs::active_pair_of_report(&mut tx, &row.report)
+        let existing = super::one_on_one::locked_pair_of_report(&mut tx, &row.report)
             .await
             .context("reading pairs")?;
         match existing {

@@ -8,7 +8,7 @@
 use super::mention::Mention;
 use super::thanks::tokens;
 use super::{CommandError, Usage};
-use crate::domain::{Cadence, UserId};
+use crate::domain::{Cadence, MAX_SNOOZE_DAYS, UserId};
 use chrono::NaiveDate;
 
 const LIST: &str = "/1on1 list";
@@ -58,9 +58,6 @@ pub(super) const USAGE: &[Usage] = &[
         admin_only: true,
     },
 ];
-
-/// The longest `Nd` snooze: a year, the same bound as the longest cadence.
-const MAX_SNOOZE_DAYS: u32 = Cadence::MAX_DAYS;
 
 /// How long a snooze lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub use cadence::{Cadence, CadenceError};
 pub use calendar::{Holidays, QuietHours};
 pub use ids::{ChannelId, UserId};
 pub use locale::Locale;
-pub use pair::{PairFacts, PairState};
+pub use pair::{MAX_SNOOZE_DAYS, PairFacts, PairState};
 pub use period::{Period, day_starts_at};
 pub use questions::{BANK, Question, Theme, pick};
 pub use reminders::{NextReminder, ReminderPolicy, next_reminder};

@@ -6,6 +6,9 @@
 use super::cadence::Cadence;
 use chrono::NaiveDate;
 
+/// The longest snooze, in days: a year. Longer absences are a pause.
+pub const MAX_SNOOZE_DAYS: u32 = 365;
+
 /// What is known of one manager–report pair, for deciding its state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairFacts {

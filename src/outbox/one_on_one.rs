@@ -15,6 +15,21 @@ pub struct ListedItem {
     pub by: UserId,
 }
 
+impl ListedItem {
+    /// "• #12 write the plan (@ann)": one open action item as a reminder lists it.
+    pub fn action_line(&self, l: Locale) -> String {
+        tr(
+            l,
+            "oneonone-item-line",
+            &[
+                ("id", self.id.into()),
+                ("text", without_broadcasts(&self.body).into()),
+                ("by", self.by.mention().into()),
+            ],
+        )
+    }
+}
+
 /// The reminder DM to a manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReminderDm {
@@ -95,15 +110,7 @@ impl ReminderDm {
                 out.push('\n');
                 let body = without_broadcasts(&item.body);
                 out.push_str(&if with_id {
-                    tr(
-                        l,
-                        "oneonone-item-line",
-                        &[
-                            ("id", item.id.into()),
-                            ("text", body.into()),
-                            ("by", item.by.mention().into()),
-                        ],
-                    )
+                    item.action_line(l)
                 } else {
                     tr(
                         l,

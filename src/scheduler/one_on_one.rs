@@ -99,7 +99,7 @@ impl App {
                 NextReminder::Manager { seq, not_before } if today >= not_before => {
                     (ReminderKind::Manager, seq, manager_tz)
                 }
-                NextReminder::NudgeReport { not_before } => {
+                NextReminder::NudgeReport { not_before } if !c.report_gone => {
                     let report_tz = self.zone(c.report_tz.as_deref());
                     if now.with_timezone(&report_tz).date_naive() < not_before {
                         continue;

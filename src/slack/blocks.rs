@@ -62,15 +62,7 @@ fn reminder(l: Locale, r: &ReminderDm) -> Vec<SlackBlock> {
     if p.items.is_some() {
         blocks.push(markdown(&tr0(l, "oneonone-remind-items")));
         for item in &r.items {
-            let line = crate::i18n::tr(
-                l,
-                "oneonone-item-line",
-                &[
-                    ("id", item.id.into()),
-                    ("text", crate::outbox::without_broadcasts(&item.body).into()),
-                    ("by", item.by.mention().into()),
-                ],
-            );
+            let line = item.action_line(l);
             blocks.push(SlackBlock::Section(
                 SlackSectionBlock::new()
                     .with_text(SlackBlockText::MarkDown(SlackBlockMarkDownText::new(

@@ -191,7 +191,7 @@ async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
     let work = tokio::spawn(async move {
         for action in pressed {
             if let Err(e) = app.press_button(&user, action, url.as_deref()).await {
-                tracing::error!(error = ?e, ?action, "button failed");
+                tracing::error!(error = ?e, kind = action.kind(), "button failed");
             }
         }
     });

@@ -3,7 +3,7 @@
 //! Days are stored as `YYYY-MM-DD` text. Callers keep `due_on` in step with the cadence and the
 //! last 1on1 (see `domain::PairFacts::due_on`); this module only stores what it is given.
 
-use super::Conn;
+use super::{Backend, Conn, Tx};
 use crate::domain::{Cadence, PairFacts, UserId};
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -103,6 +103,21 @@ pub async fn pair_between(conn: &mut Conn, a: &UserId, b: &UserId) -> sqlx::Resu
         .bind(b.as_str())
         .fetch_optional(&mut *conn)
         .await?;
+    row.as_ref().map(pair_from_row).transpose()
+}
+
+/// Re-reads an active pair inside a write transaction and, on PostgreSQL, locks its row until
+/// the transaction ends (SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time). Every
+/// use-case that reads a pair and then writes it back goes through here, so two changes to one
+/// pair (a pause and a recorded 1on1) cannot overwrite each other with stale values.
+pub async fn lock(tx: &mut Tx, id: i64) -> sqlx::Result<Option<Pair>> {
+    let lock = match tx.backend() {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let sql =
+        format!("SELECT {PAIR_COLUMNS} FROM pairs p WHERE p.id = $1 AND p.ended_at IS NULL{lock}");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?;
     row.as_ref().map(pair_from_row).transpose()
 }
 
@@ -224,24 +239,6 @@ pub async fn meeting_on(
         .bind(pair_id)
         .bind(day(held_on))
         .fetch_optional(&mut *conn)
-        .await
-}
-
-/// The latest day a 1on1 of this pair was held, if any.
-pub async fn last_meeting_day(conn: &mut Conn, pair_id: i64) -> sqlx::Result<Option<NaiveDate>> {
-    let d: Option<String> =
-        sqlx::query_scalar("SELECT MAX(held_on) FROM meetings WHERE pair_id = $1")
-            .bind(pair_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    parse_opt_day(d)
-}
-
-/// How many 1on1s this pair has recorded.
-pub async fn meeting_count(conn: &mut Conn, pair_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE pair_id = $1")
-        .bind(pair_id)
-        .fetch_one(&mut *conn)
         .await
 }
 

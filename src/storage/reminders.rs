@@ -1,7 +1,7 @@
 //! What the 1on1 scheduler reads and the exactly-once reminder keys it writes; the pulse.
 
-use super::Conn;
 use super::pairs::{PAIR_COLUMNS, Pair, day, pair_from_row};
+use super::{Backend, Conn, Tx};
 use chrono::{Datelike, NaiveDate};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -17,23 +17,27 @@ pub struct Candidate {
     pub report_locale: Option<String>,
     /// The report's IANA time zone from the cache, if known: their nudge waits for their hours.
     pub report_tz: Option<String>,
+    /// Slack says the report has left: no nudge.
+    pub report_gone: bool,
 }
 
 /// Pairs that may need a reminder: due, and their next reminder allowed, on or before
 /// `latest_day` (the latest calendar day anywhere, so no time zone is missed), not paused, not
-/// snoozed past it. Reads one index. Returned in id order, so that concurrent passes claim keys
-/// in the same order and cannot deadlock on PostgreSQL.
+/// snoozed past it, and not of a manager Slack says has left. Reads one index. Returned in id
+/// order, so that concurrent passes claim keys in the same order and cannot deadlock on
+/// PostgreSQL.
 pub async fn due_candidates(
     conn: &mut Conn,
     latest_day: NaiveDate,
 ) -> sqlx::Result<Vec<Candidate>> {
     let sql = format!(
         "SELECT {PAIR_COLUMNS}, mu.tz AS manager_tz, mu.locale AS manager_locale, \
-         ru.locale AS report_locale, ru.tz AS report_tz FROM pairs p \
+         ru.locale AS report_locale, ru.tz AS report_tz, ru.deleted AS report_deleted FROM pairs p \
          LEFT JOIN slack_users mu ON mu.user_id = p.manager_id \
          LEFT JOIN slack_users ru ON ru.user_id = p.report_id \
          WHERE p.ended_at IS NULL AND p.paused = 0 AND COALESCE(p.remind_from, p.due_on) <= $1 \
-         AND (p.snoozed_until IS NULL OR p.snoozed_until <= $1)"
+         AND (p.snoozed_until IS NULL OR p.snoozed_until <= $1) \
+         AND (mu.deleted IS NULL OR mu.deleted = 0)"
     );
     let rows = sqlx::query(&sql)
         .bind(day(latest_day))
@@ -48,6 +52,7 @@ pub async fn due_candidates(
                 manager_locale: r.try_get("manager_locale")?,
                 report_locale: r.try_get("report_locale")?,
                 report_tz: r.try_get("report_tz")?,
+                report_gone: r.try_get::<Option<i64>, _>("report_deleted")?.unwrap_or(0) != 0,
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
@@ -124,28 +129,34 @@ pub struct ReminderKey<'a> {
 /// Claims a reminder: true if this call wrote its key, so the caller (in the same transaction)
 /// enqueues the message. False when it exists already (another process, an earlier pass) or the
 /// pair changed meanwhile (a 1on1 recorded, paused, snoozed, ended): then nothing is sent.
-pub async fn claim_reminder(
-    conn: &mut Conn,
-    key: &ReminderKey<'_>,
-    now_ms: i64,
-) -> sqlx::Result<bool> {
-    let n = sqlx::query(
+pub async fn claim_reminder(tx: &mut Tx, key: &ReminderKey<'_>, now_ms: i64) -> sqlx::Result<bool> {
+    // On PostgreSQL the check locks the pair's row for the rest of the transaction: a 1on1
+    // being recorded at this moment (which holds the row too) is waited for and then seen, and
+    // the batch's later write of `remind_from` needs no lock it does not hold. Passes lock rows
+    // in id order, so two passes queue behind each other instead of deadlocking (a shared
+    // lock here would deadlock: both would hold it and then both want the row for the write).
+    let lock = match tx.backend() {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
         "INSERT INTO reminders (pair_id, due_on, kind, seq, local_day, sent_at, questions) \
          SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM pairs WHERE id = $1 \
            AND due_on = $2 AND ended_at IS NULL AND paused = 0 \
-           AND (snoozed_until IS NULL OR snoozed_until <= $5)) \
-         ON CONFLICT (pair_id, due_on, kind, seq) DO NOTHING",
-    )
-    .bind(key.pair_id)
-    .bind(day(key.due_on))
-    .bind(key.kind.as_str())
-    .bind(i64::from(key.seq))
-    .bind(day(key.local_day))
-    .bind(now_ms)
-    .bind(key.questions.join(" "))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+           AND (snoozed_until IS NULL OR snoozed_until <= $5){lock}) \
+         ON CONFLICT (pair_id, due_on, kind, seq) DO NOTHING"
+    );
+    let n = sqlx::query(&sql)
+        .bind(key.pair_id)
+        .bind(day(key.due_on))
+        .bind(key.kind.as_str())
+        .bind(i64::from(key.seq))
+        .bind(day(key.local_day))
+        .bind(now_ms)
+        .bind(key.questions.join(" "))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     Ok(n == 1)
 }
 
@@ -222,13 +233,6 @@ pub async fn set_remind_from(
 
 /// `remind_from` of a pair whose reminders for this due period are all sent.
 const ALL_SENT: &str = "9999-12-31";
-
-/// How many reminders were ever written (tests, the console).
-pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM reminders")
-        .fetch_one(&mut *conn)
-        .await
-}
 
 // ---- the pulse ----
 
@@ -348,28 +352,30 @@ pub struct PulseSummary {
     pub manager_talked_more: i64,
 }
 
-/// How many complete pulse answers there are for `manager` (everyone, with `None`) in the weeks
-/// from the one containing `since`.
-pub async fn pulse_count(
+/// Complete pulse answers of `manager` (everyone's, with `None`): how many came before the week
+/// containing `since`, and how many there are in all.
+pub async fn pulse_counts(
     conn: &mut Conn,
     manager: Option<&crate::domain::UserId>,
     since: NaiveDate,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM pulse_answers WHERE answered_week >= $1 AND ($2 = '' OR manager_id = $2)",
+) -> sqlx::Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN answered_week < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS before, COUNT(*) AS total FROM pulse_answers WHERE ($2 = '' OR manager_id = $2)",
     )
     .bind(day(week_of(since)))
     .bind(manager.map(|m| m.as_str()).unwrap_or(""))
     .fetch_one(&mut *conn)
-    .await
+    .await?;
+    Ok((row.try_get("before")?, row.try_get("total")?))
 }
 
-/// The aggregate of the first `take` of those answers, oldest first: callers pass a multiple
-/// of the minimum, so a view changes only when that many new answers are in.
+/// The aggregate of `take` answers from the `skip`-th on, oldest first. Callers choose whole
+/// blocks of the minimum size, so that a view changes only by whole blocks.
 pub async fn pulse_summary(
     conn: &mut Conn,
     manager: Option<&crate::domain::UserId>,
-    since: NaiveDate,
+    skip: i64,
     take: i64,
 ) -> sqlx::Result<PulseSummary> {
     let row = sqlx::query(
@@ -377,13 +383,12 @@ pub async fn pulse_summary(
          CAST(COALESCE(SUM(CASE WHEN talk = 'report' THEN 1 ELSE 0 END), 0) AS BIGINT) AS r, \
          CAST(COALESCE(SUM(CASE WHEN talk = 'even' THEN 1 ELSE 0 END), 0) AS BIGINT) AS e, \
          CAST(COALESCE(SUM(CASE WHEN talk = 'manager' THEN 1 ELSE 0 END), 0) AS BIGINT) AS m \
-         FROM (SELECT useful, talk FROM pulse_answers \
-               WHERE answered_week >= $1 AND ($2 = '' OR manager_id = $2) \
-               ORDER BY id LIMIT $3) a",
+         FROM (SELECT useful, talk FROM pulse_answers WHERE ($1 = '' OR manager_id = $1) \
+               ORDER BY id LIMIT $2 OFFSET $3) a",
     )
-    .bind(day(week_of(since)))
     .bind(manager.map(|m| m.as_str()).unwrap_or(""))
     .bind(take)
+    .bind(skip)
     .fetch_one(&mut *conn)
     .await?;
     Ok(PulseSummary {
@@ -395,18 +400,18 @@ pub async fn pulse_summary(
     })
 }
 
-/// How many different reports of `manager` answered a pulse sent since `since_ms`: answers
-/// that all come from one person point at them, however many there are.
+/// How many different reports (of `manager`, or anyone's with `None`) answered a pulse sent
+/// since `since_ms`: answers that all come from one person point at them, however many.
 pub async fn pulse_respondents(
     conn: &mut Conn,
-    manager: &crate::domain::UserId,
+    manager: Option<&crate::domain::UserId>,
     since_ms: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(DISTINCT report_id) FROM pulse_requests \
-         WHERE manager_id = $1 AND answered = 1 AND sent_at >= $2",
+         WHERE ($1 = '' OR manager_id = $1) AND answered = 1 AND sent_at >= $2",
     )
-    .bind(manager.as_str())
+    .bind(manager.map(|m| m.as_str()).unwrap_or(""))
     .bind(since_ms)
     .fetch_one(&mut *conn)
     .await

@@ -24,6 +24,9 @@ both_backends!(
     a_pulse_is_answered_once_anonymously_and_only_by_the_report,
     feedback_shows_nothing_until_enough_answers_and_the_report_is_for_admins_with_counts_only,
     feedback_never_shows_one_persons_answers_and_grows_only_in_steps,
+    a_report_can_leave_a_pair_that_someone_started_with_them,
+    a_1on1_dated_more_than_a_year_ago_is_refused_as_a_likely_typo,
+    a_manager_who_left_the_workspace_is_not_reminded,
     a_retried_done_has_one_effect_and_gets_the_same_answer,
     when_slack_cannot_confirm_the_report_nothing_is_added_and_the_same_request_can_be_retried,
 );
@@ -1071,5 +1074,82 @@ async fn feedback_never_shows_one_persons_answers_and_grows_only_in_steps(backen
     assert!(
         r.contains("Answers count in groups of 3") && r.contains("1 newer"),
         "{r}"
+    );
+}
+
+async fn a_report_can_leave_a_pair_that_someone_started_with_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app, &["UPEER", "UME", "UREAL"]);
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UPEER", "UME").await;
+    // The real manager cannot add them while the pair exists...
+    let r = app.command("UREAL", "/1on1", "add <@UME>").await;
+    assert!(r.contains("already has 1on1s with <@UPEER>"), "{r}");
+    // ...but the report can end it themselves.
+    let r = app.command("UME", "/1on1", "remove <@UPEER>").await;
+    assert_eq!(
+        r,
+        "You no longer have regular 1on1s with <@UPEER>. Your history together is kept."
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM pairs WHERE ended_at IS NULL").await,
+        0
+    );
+    let r = app.command("UREAL", "/1on1", "add <@UME>").await;
+    assert!(r.starts_with("Added <@UME>"), "{r}");
+    // A report cannot end someone else's pair.
+    let r = app.command("UPEER", "/1on1", "remove <@UREAL>").await;
+    assert!(r.contains("isn't one of your reports"), "{r}");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM pairs WHERE ended_at IS NULL").await,
+        1
+    );
+}
+
+async fn a_1on1_dated_more_than_a_year_ago_is_refused_as_a_likely_typo(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app, &["UMGR", "UREP"]);
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UMGR", "UREP").await;
+    let r = one_on_one_at(
+        &app,
+        "2026-11-20T10:00:00+09:00",
+        "UMGR",
+        "done <@UREP> on 2016-11-19",
+    )
+    .await;
+    assert_eq!(
+        r,
+        "2016-11-19 is more than a year ago. Please check the date (YYYY-MM-DD)."
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM meetings").await, 0);
+    let r = app
+        .command("UMGR", "/1on1", "done <@UREP> on 2025-12-01")
+        .await;
+    assert!(r.starts_with("Recorded"), "within a year is fine: {r}");
+}
+
+async fn a_manager_who_left_the_workspace_is_not_reminded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app, &["UMGR", "UREP", "UMGR2", "UREP2"]);
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UMGR", "UREP").await;
+    add_pair(&app, "2026-11-02T10:00:00+09:00", "UMGR2", "UREP2").await;
+    // UMGR leaves; the scheduler's profile refresh learns it.
+    app.slack.add_deactivated("UMGR");
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    sqlx::query("UPDATE slack_users SET fetched_at = 0 WHERE user_id = 'UMGR'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    assert!(app.app.refresh_profiles(10).await.unwrap() >= 1);
+    let r = run_at(&app, "2026-11-16T09:45:00+09:00").await;
+    assert_eq!(r.queued, 1, "only UMGR2 is reminded");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM reminders r JOIN pairs p ON p.id = r.pair_id \
+             WHERE p.manager_id = 'UMGR'"
+        )
+        .await,
+        0
     );
 }

@@ -37,31 +37,23 @@ impl App {
     pub(super) async fn feedback(&self, me: &UserId, l: Locale) -> anyhow::Result<String> {
         let s = &self.settings.one_on_one;
         let today = self.today_of(me).await;
-        let since = today
-            .checked_sub_days(Days::new(s.pulse_window_days as u64))
-            .unwrap_or(today);
         let mut conn = self.store.pool().acquire().await?;
-        let k = s.pulse_min_responses;
-        let have = reminders::pulse_count(&mut conn, Some(me), since).await?;
-        if have < k {
-            return Ok(tr(
-                l,
-                "oneonone-feedback-not-enough",
-                &[
-                    ("have", have.into()),
-                    ("need", k.into()),
-                    ("days", s.pulse_window_days.into()),
-                ],
-            ));
-        }
-        let since_ms = crate::storage::millis(crate::domain::day_starts_at(
-            since,
-            self.settings.org.timezone,
-        ));
-        if k > 1 && reminders::pulse_respondents(&mut conn, me, since_ms).await? < 2 {
-            return Ok(tr0(l, "oneonone-feedback-one-person"));
-        }
-        let summary = reminders::pulse_summary(&mut conn, Some(me), since, have - have % k).await?;
+        let view = match self.pulse_view(&mut conn, Some(me), today).await? {
+            PulseView::NotEnough { have } => {
+                return Ok(tr(
+                    l,
+                    "oneonone-feedback-not-enough",
+                    &[
+                        ("have", have.into()),
+                        ("need", s.pulse_min_responses.into()),
+                        ("days", s.pulse_window_days.into()),
+                    ],
+                ));
+            }
+            PulseView::OnePerson => return Ok(tr0(l, "oneonone-feedback-one-person")),
+            PulseView::Shown { summary, newer } => (summary, newer),
+        };
+        let (summary, newer) = view;
         let mut out = tr(
             l,
             "oneonone-feedback",
@@ -69,12 +61,12 @@ impl App {
         );
         out.push('\n');
         out.push_str(&summary_lines(l, &summary));
-        if have > summary.answers {
+        if newer > 0 {
             out.push('\n');
             out.push_str(&tr(
                 l,
                 "oneonone-pulse-steps",
-                &[("newer", (have - summary.answers).into()), ("k", k.into())],
+                &[("newer", newer.into()), ("k", s.pulse_min_responses.into())],
             ));
         }
         if summary.manager_talked_more * 2 > summary.answers {
@@ -82,6 +74,46 @@ impl App {
             out.push_str(&tr0(l, "oneonone-feedback-talk-hint"));
         }
         Ok(out)
+    }
+
+    /// What of the pulse may be shown (of one manager's 1on1s, or everyone's with `None`).
+    ///
+    /// Answers are counted in fixed blocks of `pulse_min_responses`, in the order they came, and
+    /// a block shows only when it is complete and wholly inside the window. So a view changes
+    /// only by whole blocks, at either end of the window: comparing two views never isolates
+    /// one answer. And nothing shows while every answer in the window comes from one person.
+    async fn pulse_view(
+        &self,
+        conn: &mut crate::storage::Conn,
+        manager: Option<&UserId>,
+        today: chrono::NaiveDate,
+    ) -> anyhow::Result<PulseView> {
+        let s = &self.settings.one_on_one;
+        let k = s.pulse_min_responses;
+        let since = today
+            .checked_sub_days(Days::new(s.pulse_window_days as u64))
+            .unwrap_or(today);
+        let (before, total) = reminders::pulse_counts(conn, manager, since).await?;
+        let first = (before + k - 1) / k * k;
+        let end = total / k * k;
+        if end - first < k {
+            // Counting towards the first block wholly inside the window.
+            return Ok(PulseView::NotEnough {
+                have: (total - first).max(0),
+            });
+        }
+        let since_ms = crate::storage::millis(crate::domain::day_starts_at(
+            since,
+            self.settings.org.timezone,
+        ));
+        if k > 1 && reminders::pulse_respondents(conn, manager, since_ms).await? < 2 {
+            return Ok(PulseView::OnePerson);
+        }
+        let summary = reminders::pulse_summary(conn, manager, first, end - first).await?;
+        Ok(PulseView::Shown {
+            summary,
+            newer: total - end,
+        })
     }
 
     /// Admins: the share of pairs on track and where 1on1s lapse, by team. Counts only.
@@ -150,21 +182,17 @@ impl App {
                 ));
             }
         }
-        let since = org_today
-            .checked_sub_days(Days::new(s.pulse_window_days as u64))
-            .unwrap_or(org_today);
-        let k = s.pulse_min_responses;
-        let have = reminders::pulse_count(&mut conn, None, since).await?;
-        let pulse = reminders::pulse_summary(&mut conn, None, since, have - have % k).await?;
         out.push('\n');
-        if have >= k {
+        if let PulseView::Shown { summary, .. } =
+            self.pulse_view(&mut conn, None, org_today).await?
+        {
             out.push_str(&tr(
                 l,
                 "oneonone-report-pulse",
                 &[("days", s.pulse_window_days.into())],
             ));
             out.push('\n');
-            out.push_str(&summary_lines(l, &pulse));
+            out.push_str(&summary_lines(l, &summary));
         } else {
             out.push_str(&tr(
                 l,
@@ -174,6 +202,16 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// What `/1on1 feedback` and `/1on1 report` may show of the pulse.
+enum PulseView {
+    /// Fewer than one complete block of answers in the window (`have` counted answers).
+    NotEnough { have: i64 },
+    /// Enough answers, but all from one person.
+    OnePerson,
+    /// The aggregate of whole blocks, and how many newer answers wait for their block.
+    Shown { summary: PulseSummary, newer: i64 },
 }
 
 /// Average usefulness and who talked more, as shares of the answers.

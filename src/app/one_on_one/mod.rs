@@ -10,7 +10,7 @@ mod records;
 
 use super::{App, CommandRequest, Reply, help};
 use crate::commands::{OneOnOneCommand, SnoozeFor};
-use crate::domain::{Cadence, Locale, PairState, RecipientStatus, UserId};
+use crate::domain::{Cadence, Locale, MAX_SNOOZE_DAYS, PairState, RecipientStatus, UserId};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::pairs::{self, NewPair, Pair};
@@ -18,9 +18,6 @@ use crate::storage::{self, Tx, admin, requests};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use serde_json::json;
-
-/// The longest snooze: a year. Longer absences are a pause.
-const MAX_SNOOZE_DAYS: u64 = 365;
 
 impl App {
     pub(crate) async fn one_on_one(
@@ -30,6 +27,7 @@ impl App {
         cmd: OneOnOneCommand,
     ) -> anyhow::Result<Reply> {
         let me = &req.user;
+        let private = matches!(cmd, OneOnOneCommand::Notes { .. });
         let text = match cmd {
             OneOnOneCommand::List => self.list_pairs(me, l).await?,
             OneOnOneCommand::Help => help::one_on_one_help(self, l, self.is_admin(me).await?),
@@ -65,7 +63,7 @@ impl App {
                 }
             }
         };
-        Ok(Reply::new(text))
+        Ok(Reply { text, private })
     }
 
     /// A person's time zone: their Slack profile's when known, else the organisation's.
@@ -152,7 +150,7 @@ impl App {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
         };
-        let existing = pairs::active_pair_of_report(&mut tx, report).await?;
+        let existing = locked_pair_of_report(&mut tx, report).await?;
         let reply = match existing {
             Some(mut pair) if &pair.manager == me => match cadence {
                 Some(c) if c != pair.cadence => {
@@ -278,6 +276,23 @@ impl App {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
         };
+        // A report may also leave a pair (`/1on1 remove @manager`): nobody can be kept as
+        // someone's report against their will, since any person may `/1on1 add` anyone.
+        let mine = pairs::active_pair_of_report(&mut tx, me).await?;
+        if let Some(pair) = mine.filter(|p| &p.manager == report) {
+            pairs::end_pair(&mut tx, pair.id, now_ms).await?;
+            admin::audit(
+                &mut tx,
+                me,
+                "pair.leave",
+                Some(report),
+                &json!({ "manager": pair.manager.as_str() }),
+                now_ms,
+            )
+            .await?;
+            let reply = tr(l, "oneonone-left", &[("manager", report.mention().into())]);
+            return self.finish_once(tx, req, reply).await;
+        }
         let reply = match pairs::active_pair_of_report(&mut tx, report).await? {
             Some(pair) if &pair.manager == me || is_admin => {
                 pairs::end_pair(&mut tx, pair.id, now_ms).await?;
@@ -314,7 +329,7 @@ impl App {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
         };
-        let reply = match pairs::active_pair_of_report(&mut tx, report).await? {
+        let reply = match locked_pair_of_report(&mut tx, report).await? {
             Some(pair) if &pair.manager == me => match apply_rhythm(l, pair, change, today) {
                 Ok((pair, reply)) => {
                     pairs::update_schedule(&mut tx, &pair).await?;
@@ -336,7 +351,7 @@ impl App {
     ) -> anyhow::Result<String> {
         let today = self.today_of(user).await;
         let mut tx = self.store.begin().await?;
-        let reply = match pairs::pair_by_id(&mut tx, pair_id).await? {
+        let reply = match pairs::lock(&mut tx, pair_id).await? {
             Some(pair) if &pair.manager == user => {
                 match apply_rhythm(l, pair, Rhythm::Snooze(SnoozeFor::Days(2)), today) {
                     Ok((pair, reply)) => {
@@ -391,7 +406,7 @@ fn apply_rhythm(
                 SnoozeFor::Days(n) => today.checked_add_days(Days::new(u64::from(n))),
                 SnoozeFor::Until(d) => Some(d),
             };
-            let latest = today.checked_add_days(Days::new(MAX_SNOOZE_DAYS));
+            let latest = today.checked_add_days(Days::new(u64::from(MAX_SNOOZE_DAYS)));
             match until {
                 Some(d) if d <= today => Err(tr(
                     l,
@@ -431,6 +446,17 @@ fn apply_rhythm(
                 tr(l, key, &[("report", who.into()), ("due", due.into())]),
             ))
         }
+    }
+}
+
+/// The report's active pair, locked for this transaction (see [`pairs::lock`]).
+pub(crate) async fn locked_pair_of_report(
+    tx: &mut Tx,
+    report: &UserId,
+) -> anyhow::Result<Option<Pair>> {
+    match pairs::active_pair_of_report(tx, report).await? {
+        Some(pair) => Ok(pairs::lock(tx, pair.id).await?),
+        None => Ok(None),
     }
 }
 

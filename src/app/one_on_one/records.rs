@@ -6,7 +6,7 @@ use crate::domain::{Locale, UserId};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::pairs::{self, Pair};
-use crate::storage::{self, Conn, reminders};
+use crate::storage::{self, Tx, reminders};
 use chrono::{Days, NaiveDate};
 
 /// The longest action item or topic: it must fit a reminder.
@@ -15,6 +15,9 @@ const MAX_ITEM_CHARS: usize = 500;
 const MAX_NOTE_CHARS: usize = 10_000;
 /// A 1on1 recorded more than this many days after it was held gets no pulse: memories fade.
 const PULSE_WITHIN_DAYS: u64 = 7;
+/// A 1on1 may be recorded up to a year after it was held; anything older is more likely a typo
+/// (2016 for 2026) than a record, and would make the pair look overdue for years.
+const MAX_BACKDATE_DAYS: u64 = 365;
 /// How many recent 1on1s `/1on1 notes` shows.
 const NOTES_SHOWN: i64 = 3;
 
@@ -32,6 +35,16 @@ impl App {
         let me = &req.user;
         let today = self.today_of(me).await;
         let held_on = on.unwrap_or(today);
+        if today
+            .checked_sub_days(Days::new(MAX_BACKDATE_DAYS))
+            .is_some_and(|oldest| held_on < oldest)
+        {
+            return Ok(tr(
+                l,
+                "oneonone-done-too-old",
+                &[("date", i18n::date(l, held_on).into())],
+            ));
+        }
         if held_on > today {
             return Ok(tr(
                 l,
@@ -58,9 +71,14 @@ impl App {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
         };
-        let reply = self
-            .record_in(&mut tx, me, l, &pair, held_on, today, notes, report_locale)
-            .await?;
+        // Read again, locked, inside the transaction: the pair may have changed since.
+        let reply = match pairs::lock(&mut tx, pair.id).await? {
+            Some(pair) => {
+                self.record_in(&mut tx, me, l, &pair, held_on, today, notes, report_locale)
+                    .await?
+            }
+            None => no_pair(l, other),
+        };
         self.finish_once(tx, req, reply).await
     }
 
@@ -80,9 +98,13 @@ impl App {
         };
         let report_locale = self.locale_of(&pair.report).await;
         let mut tx = self.store.begin().await?;
-        let reply = self
-            .record_in(&mut tx, user, l, &pair, today, today, None, report_locale)
-            .await?;
+        let reply = match pairs::lock(&mut tx, pair.id).await? {
+            Some(pair) => {
+                self.record_in(&mut tx, user, l, &pair, today, today, None, report_locale)
+                    .await?
+            }
+            None => tr0(l, "oneonone-pair-gone"),
+        };
         tx.commit().await?;
         self.outbox_wake.notify_one();
         Ok(reply)
@@ -91,7 +113,7 @@ impl App {
     #[allow(clippy::too_many_arguments)]
     async fn record_in(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         me: &UserId,
         l: Locale,
         pair: &Pair,
@@ -299,7 +321,10 @@ impl App {
                     tr(
                         l,
                         "oneonone-todo-closed",
-                        &[("id", id.into()), ("text", item.body.into())],
+                        &[
+                            ("id", id.into()),
+                            ("text", crate::outbox::without_broadcasts(&item.body).into()),
+                        ],
                     )
                 }
             }
