@@ -27,6 +27,7 @@ both_backends!(
     a_report_can_leave_a_pair_that_someone_started_with_them,
     a_1on1_dated_more_than_a_year_ago_is_refused_as_a_likely_typo,
     a_manager_who_left_the_workspace_is_not_reminded,
+    two_managers_adding_one_report_at_once_get_one_pair_and_two_clear_answers,
     a_retried_done_has_one_effect_and_gets_the_same_answer,
     when_slack_cannot_confirm_the_report_nothing_is_added_and_the_same_request_can_be_retried,
 );
@@ -1151,5 +1152,37 @@ async fn a_manager_who_left_the_workspace_is_not_reminded(backend: Backend) {
         )
         .await,
         0
+    );
+}
+
+async fn two_managers_adding_one_report_at_once_get_one_pair_and_two_clear_answers(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let reports: Vec<String> = (0..8).map(|i| format!("UREP{i}")).collect();
+    people(&app, &["UMA", "UMB"]);
+    for r in &reports {
+        app.slack.add_user(r, "en-US");
+        // Warm the users.info cache so both requests reach the database at the same moment.
+        app.app
+            .locale_of(&otagai::domain::UserId::parse(r).unwrap())
+            .await;
+    }
+    for r in &reports {
+        let text = format!("add <@{r}>");
+        let (a, b) = tokio::join!(
+            app.command("UMA", "/1on1", &text),
+            app.command("UMB", "/1on1", &text)
+        );
+        let added = [&a, &b].iter().filter(|t| t.starts_with("Added")).count();
+        let refused = [&a, &b]
+            .iter()
+            .filter(|t| t.contains("already has 1on1s with"))
+            .count();
+        assert_eq!((added, refused), (1, 1), "{a} / {b}");
+    }
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM pairs WHERE ended_at IS NULL").await,
+        8
     );
 }

@@ -206,7 +206,7 @@ impl App {
                 } else {
                     let cadence = cadence.unwrap_or(self.settings.one_on_one.default_cadence);
                     let due_on = cadence.next_due(today);
-                    pairs::insert_pair(
+                    let added = pairs::insert_pair(
                         &mut tx,
                         &NewPair {
                             manager: me,
@@ -218,7 +218,16 @@ impl App {
                             now_ms,
                         },
                     )
-                    .await?;
+                    .await;
+                    // Another manager added them between our read and this write (the unique
+                    // index on active reports decided): answer as if we had seen it.
+                    if let Err(sqlx::Error::Database(e)) = &added
+                        && e.is_unique_violation()
+                    {
+                        tx.rollback().await?;
+                        return self.already_paired(l, me, report).await;
+                    }
+                    added?;
                     admin::audit(
                         &mut tx,
                         me,
@@ -261,6 +270,36 @@ impl App {
             }
         };
         self.finish_once(tx, req, reply).await
+    }
+
+    /// The answer to `/1on1 add` for a report who, it turned out, already has a manager.
+    async fn already_paired(
+        &self,
+        l: Locale,
+        me: &UserId,
+        report: &UserId,
+    ) -> anyhow::Result<String> {
+        let mut conn = self.store.pool().acquire().await?;
+        let pair = pairs::active_pair_of_report(&mut conn, report).await?;
+        Ok(match pair {
+            Some(p) if &p.manager == me => tr(
+                l,
+                "oneonone-already-added",
+                &[
+                    ("report", report.mention().into()),
+                    ("cadence", cadence_words(l, p.cadence).into()),
+                ],
+            ),
+            Some(p) => tr(
+                l,
+                "oneonone-has-manager",
+                &[
+                    ("report", report.mention().into()),
+                    ("manager", p.manager.mention().into()),
+                ],
+            ),
+            None => tr0(l, "err-unexpected"),
+        })
     }
 
     async fn remove_report(
