@@ -349,11 +349,8 @@ async fn resume_clock(
     store: &Store,
     clock: &ShiftedClock,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    // A read of the console's own bookkeeping; nothing else needs it, so it stays here.
-    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(created_at) FROM outbox")
-        .fetch_one(store.pool())
-        .await?;
-    let latest = latest
+    let latest = storage::outbox::latest_written_at(store)
+        .await?
         .map(storage::from_millis)
         .filter(|t| *t > clock.now());
     if let Some(t) = latest {

@@ -8,7 +8,7 @@
 //! the report's own time zone (quiet hours are read in each reader's zone).
 
 use crate::app::App;
-use crate::domain::{Locale, NextReminder, questions};
+use crate::domain::{Locale, NextReminder, Question, questions};
 use crate::i18n::tr;
 use crate::outbox::{Body, Destination, ListedItem, OutboundMessage, ReminderDm};
 use crate::storage;
@@ -137,7 +137,7 @@ impl App {
                 items: &items,
                 topics: &topics,
             };
-            let picks: Vec<Vec<&'static str>> = batch
+            let picks: Vec<Vec<&'static Question>> = batch
                 .iter()
                 .map(|job| {
                     let seen = recent.get(&job.candidate.pair.id);
@@ -157,13 +157,14 @@ impl App {
             let mut tx = self.store.begin().await?;
             let mut sent = Vec::new();
             for (job, picked) in batch.iter().zip(&picks) {
+                let ids: Vec<&str> = picked.iter().map(|q| q.id).collect();
                 let key = ReminderKey {
                     pair_id: job.candidate.pair.id,
                     due_on: job.candidate.pair.due_on,
                     kind: job.kind,
                     seq: job.seq,
                     local_day: job.local_day,
-                    questions: picked,
+                    questions: &ids,
                 };
                 if !reminders::claim_reminder(&mut tx, &key, now_ms).await? {
                     continue;
@@ -199,7 +200,7 @@ impl App {
         }
     }
 
-    fn pick_questions(&self, job: &Job<'_>, recent: &[String]) -> Vec<&'static str> {
+    fn pick_questions(&self, job: &Job<'_>, recent: &[String]) -> Vec<&'static Question> {
         if job.kind == ReminderKind::Report {
             return Vec::new();
         }
@@ -209,15 +210,12 @@ impl App {
             .wrapping_add(u64::from(job.seq))
             .wrapping_add(pair.due_on.num_days_from_ce() as u64);
         questions::pick(recent, seed, self.settings.one_on_one.questions)
-            .into_iter()
-            .map(|q| q.id)
-            .collect()
     }
 
     fn reminder_message(
         &self,
         job: &Job<'_>,
-        picked: &[&str],
+        picked: &[&'static Question],
         listed: &Listed<'_>,
         now: DateTime<Utc>,
     ) -> OutboundMessage {
@@ -276,7 +274,7 @@ impl App {
                 more_items: items.len().saturating_sub(LISTED),
                 topics: list(topics),
                 more_topics: topics.len().saturating_sub(LISTED),
-                questions: picked.iter().map(|id| format!("question-{id}")).collect(),
+                questions: picked.iter().map(|q| q.key()).collect(),
             }),
         }
     }

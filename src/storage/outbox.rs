@@ -141,6 +141,13 @@ pub async fn mark_failed(store: &Store, id: i64, owner: &str, error: &str) -> an
     Ok(())
 }
 
+/// When the newest message was written (the `try` console resumes its clock from it).
+pub async fn latest_written_at(store: &Store) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MAX(created_at) FROM outbox")
+        .fetch_one(store.pool())
+        .await?)
+}
+
 /// Counts by status, for tests, `/readyz` detail and operators.
 pub async fn counts(store: &Store) -> anyhow::Result<(i64, i64, i64)> {
     let r = sqlx::query(

@@ -284,30 +284,21 @@ pub async fn answer_pulse(
     answer: PulseAnswer,
     answered_on: NaiveDate,
 ) -> sqlx::Result<PulseOutcome> {
-    let updated = match answer {
-        PulseAnswer::Useful(n) => {
-            sqlx::query(
-                "UPDATE pulse_requests SET useful = $3 \
-                 WHERE meeting_id = $1 AND report_id = $2 AND answered = 0",
-            )
-            .bind(meeting_id)
-            .bind(report.as_str())
-            .bind(n)
-            .execute(&mut *conn)
-            .await?
-        }
-        PulseAnswer::Talk(t) => {
-            sqlx::query(
-                "UPDATE pulse_requests SET talk = $3 \
-                 WHERE meeting_id = $1 AND report_id = $2 AND answered = 0",
-            )
-            .bind(meeting_id)
-            .bind(report.as_str())
-            .bind(t)
-            .execute(&mut *conn)
-            .await?
-        }
+    let (useful, talk) = match answer {
+        PulseAnswer::Useful(n) => (Some(n), None),
+        PulseAnswer::Talk(t) => (None, Some(t)),
     };
+    // Sets the one answer given and keeps the other as it was.
+    let updated = sqlx::query(
+        "UPDATE pulse_requests SET useful = COALESCE($3, useful), talk = COALESCE($4, talk) \
+         WHERE meeting_id = $1 AND report_id = $2 AND answered = 0",
+    )
+    .bind(meeting_id)
+    .bind(report.as_str())
+    .bind(useful)
+    .bind(talk)
+    .execute(&mut *conn)
+    .await?;
     if updated.rows_affected() == 0 {
         return Ok(PulseOutcome::Ignored);
     }
