@@ -7,11 +7,12 @@
 //! binary exits with code 2. Secrets never appear in errors or `Debug` output.
 
 use crate::domain::{
-    Cadence, ChannelId, Holidays, Locale, QuietHours, ReminderPolicy, SendWindow, ThanksRules,
-    UserId,
+    Cadence, ChannelId, Expert, Holidays, Locale, QuietHours, ReminderPolicy, SendWindow,
+    ThanksRules, UserGroupId, UserId, WorkingHours, parse_work_duration,
 };
 use chrono_tz::Tz;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
@@ -44,6 +45,62 @@ pub struct OrgSettings {
     pub holidays: Holidays,
     /// Local hours in which nobody is reminded or nudged.
     pub quiet_hours: Option<QuietHours>,
+    /// Working hours and days in the organisation's zone, minus the holidays: help requests'
+    /// nudges fire only inside them, and `/ask stats` counts time in them.
+    pub working: WorkingHours,
+}
+
+/// Help requests (`/ask`).
+#[derive(Debug, Clone)]
+pub struct AskSettings {
+    /// Where questions without a topic (and topics without their own channel) are posted.
+    pub channel: Option<ChannelId>,
+    /// Whether `/ask anon` is allowed.
+    pub allow_anonymous: bool,
+    /// Mentioned when a question without a topic goes unanswered.
+    pub experts: Vec<Expert>,
+    /// Working time after which an unanswered request gets a nudge in its thread.
+    pub nudge_after: chrono::Duration,
+    /// Working time after which it is escalated to `escalate_to`.
+    pub escalate_after: chrono::Duration,
+    pub escalate_to: Option<EscalateTo>,
+    /// Topics by name (lowercase).
+    pub topics: BTreeMap<String, AskTopic>,
+}
+
+/// One `[ask.topics.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskTopic {
+    /// Its own channel; `None`: `ask.channel`.
+    pub channel: Option<ChannelId>,
+    pub experts: Vec<Expert>,
+}
+
+/// Who hears about a request nobody answered for a working day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EscalateTo {
+    /// Mentioned in the request's thread.
+    Group(UserGroupId),
+    /// Gets a post linking the request.
+    Channel(ChannelId),
+}
+
+impl AskSettings {
+    /// Where a request on `topic` is posted, if anywhere.
+    pub fn channel_for(&self, topic: Option<&str>) -> Option<ChannelId> {
+        topic
+            .and_then(|t| self.topics.get(t))
+            .and_then(|t| t.channel.clone())
+            .or_else(|| self.channel.clone())
+    }
+
+    /// Who is mentioned when a request on `topic` goes unanswered.
+    pub fn experts_for(&self, topic: Option<&str>) -> &[Expert] {
+        match topic.and_then(|t| self.topics.get(t)) {
+            Some(t) if !t.experts.is_empty() => &t.experts,
+            _ => &self.experts,
+        }
+    }
 }
 
 /// Peer-bonus rules.
@@ -137,6 +194,7 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     pub database: DatabaseSettings,
     pub one_on_one: OneOnOneSettings,
+    pub ask: AskSettings,
     pub scheduler: SchedulerSettings,
 }
 
@@ -246,7 +304,30 @@ struct Raw {
     outbox: RawOutbox,
     database: RawDatabase,
     one_on_one: RawOneOnOne,
+    ask: RawAsk,
     scheduler: RawScheduler,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAsk {
+    channel: String,
+    allow_anonymous: bool,
+    experts: Vec<String>,
+    nudge_after: String,
+    escalate_after: String,
+    escalate_to: String,
+    #[serde(default)]
+    topics: BTreeMap<String, RawTopic>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    experts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +338,8 @@ struct RawOrg {
     holidays: Vec<String>,
     public_holidays: String,
     quiet_hours: String,
+    working_hours: String,
+    working_days: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -356,6 +439,8 @@ impl Settings {
                 .with_list_parse_key("bonus.admins")
                 .with_list_parse_key("bonus.values")
                 .with_list_parse_key("org.holidays")
+                .with_list_parse_key("org.working_days")
+                .with_list_parse_key("ask.experts")
                 .try_parsing(true)
                 .source(Some(vars)),
         );
@@ -480,6 +565,13 @@ impl Settings {
             "" => None,
             q => Some(QuietHours::parse(q).map_err(|e| ConfigError::new("org.quiet_hours", e))?),
         };
+        let (start, end) = WorkingHours::parse_hours(&raw.org.working_hours)
+            .map_err(|e| ConfigError::new("org.working_hours", e))?;
+        let working_days = WorkingHours::parse_days(&raw.org.working_days)
+            .map_err(|e| ConfigError::new("org.working_days", e))?;
+        let working = WorkingHours::new(timezone, start, end, &working_days, holidays.clone())
+            .map_err(|e| ConfigError::new("org.working_hours", e))?;
+        let ask = Self::validate_ask(raw.ask, &working)?;
         let o3 = raw.one_on_one;
         let default_cadence = Cadence::parse(&o3.default_cadence)
             .map_err(|e| ConfigError::new("one_on_one.default_cadence", e.to_string()))?;
@@ -526,7 +618,9 @@ impl Settings {
                 locale,
                 holidays,
                 quiet_hours,
+                working,
             },
+            ask,
             bonus: BonusSettings {
                 monthly_budget,
                 max_points_per_thanks: max_points as u32,
@@ -571,6 +665,92 @@ impl Settings {
                 profile_refreshes_per_tick: refreshes as usize,
             },
         })
+    }
+}
+
+impl Settings {
+    fn validate_ask(a: RawAsk, working: &WorkingHours) -> Result<AskSettings, ConfigError> {
+        let channel = |key: &str, c: &str| match c.trim() {
+            "" => Ok(None),
+            c => ChannelId::parse(c)
+                .map(Some)
+                .map_err(|e| ConfigError::new(key, e)),
+        };
+        let experts = |key: &str, list: &[String]| {
+            list.iter()
+                .map(|e| Expert::parse(e.trim()).map_err(|e| ConfigError::new(key, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let duration = |key: &str, text: &str| {
+            parse_work_duration(text, working.day_length()).map_err(|e| ConfigError::new(key, e))
+        };
+        let nudge_after = duration("ask.nudge_after", &a.nudge_after)?;
+        let escalate_after = duration("ask.escalate_after", &a.escalate_after)?;
+        if escalate_after <= nudge_after {
+            return Err(ConfigError::new(
+                "ask.escalate_after",
+                format!(
+                    "`{}` must be longer than ask.nudge_after (`{}`)",
+                    a.escalate_after.trim(),
+                    a.nudge_after.trim()
+                ),
+            ));
+        }
+        let escalate_to = match a.escalate_to.trim() {
+            "" => None,
+            t if t.starts_with('S') => Some(EscalateTo::Group(
+                UserGroupId::parse(t).map_err(|e| ConfigError::new("ask.escalate_to", e))?,
+            )),
+            t => Some(EscalateTo::Channel(ChannelId::parse(t).map_err(|_| {
+                ConfigError::new(
+                    "ask.escalate_to",
+                    format!("`{t}` is neither a user group (S…) nor a channel (C…) ID"),
+                )
+            })?)),
+        };
+        let mut topics = BTreeMap::new();
+        for (name, t) in &a.topics {
+            let key = format!("ask.topics.{name}");
+            let lower = name.to_lowercase();
+            let valid = !lower.is_empty()
+                && lower.chars().count() <= 40
+                && lower
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !valid {
+                return Err(ConfigError::new(
+                    key,
+                    "a topic name is 1 to 40 of a-z, 0-9, - and _, like payroll",
+                ));
+            }
+            let topic = AskTopic {
+                channel: channel(&format!("{key}.channel"), &t.channel)?,
+                experts: experts(&format!("{key}.experts"), &t.experts)?,
+            };
+            if topics.insert(lower, topic).is_some() {
+                return Err(ConfigError::new(key, "this topic is named twice"));
+            }
+        }
+        let ask = AskSettings {
+            channel: channel("ask.channel", &a.channel)?,
+            allow_anonymous: a.allow_anonymous,
+            experts: experts("ask.experts", &a.experts)?,
+            nudge_after,
+            escalate_after,
+            escalate_to,
+            topics,
+        };
+        // Every topic must land somewhere once any does: a topic without a channel uses
+        // ask.channel, so that must then be set.
+        if ask.channel.is_none()
+            && let Some((name, _)) = ask.topics.iter().find(|(_, t)| t.channel.is_none())
+        {
+            return Err(ConfigError::new(
+                format!("ask.topics.{name}.channel"),
+                "is empty and ask.channel is not set either, so its questions could go nowhere",
+            ));
+        }
+        Ok(ask)
     }
 }
 

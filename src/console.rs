@@ -7,17 +7,26 @@
 //! Slack.
 //!
 //! The console has its own clock ([`ShiftedClock`]): `:time +8d` moves it forward and runs the
-//! due jobs as `serve`'s scheduler would, so a 1on1 reminder can be seen without waiting a week,
-//! and `:press held` presses a button of the last reminder or pulse the current user got.
+//! due jobs as `serve`'s scheduler would, so a 1on1 reminder or an `/ask` nudge can be seen
+//! without waiting, and `:press held` presses a button of the last reminder or pulse the current
+//! user got.
+//!
+//! `/ask` works out of the box: without a configured help channel questions go to the console's
+//! #general, and without topics there is `#payroll` with carol as its expert. What Slack would
+//! send as events is typed: `:react ✅` / `:react 👀` on the last question and `:reply text` in
+//! its thread go through [`App::track_request`] exactly as the events route does. The thanks
+//! modal has no screen here: `:press thank` shows the prefilled form and `:thank` submits it.
 
 use crate::app::{
-    App, ButtonAction, Clock, CommandRequest, DirectoryError, DirectoryUser, UserDirectory,
+    App, ButtonAction, Clock, CommandRequest, DirectoryError, DirectoryUser, RequestAction,
+    RequestRef, ThanksForm, ThanksModal, TrackOutcome, UserDirectory,
 };
 use crate::clock::ShiftedClock;
-use crate::config::Settings;
-use crate::domain::{ChannelId, Locale, UserId};
+use crate::config::{AskTopic, Settings};
+use crate::domain::{ChannelId, Expert, Locale, UserId};
+use crate::i18n::{tr, tr0};
 use crate::outbox::{
-    Body, Deliver, DeliveryError, Destination, OutboundMessage, OutboxWorker, ReminderDm,
+    Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage, OutboxWorker, ReminderDm,
 };
 use crate::storage::{self, Store};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
@@ -26,21 +35,34 @@ use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
-/// The console's channel, where `/thanks` is "typed".
+/// The console's channel, where `/thanks` is "typed" and, unless configured otherwise, where
+/// `/ask` posts.
 const CHANNEL: &str = "CTRYGENERAL";
+
+/// The response_url every console command and `/ask` button gets, as Slack gives one: what is
+/// sent there is shown as `(only you)`.
+const RESPONSE_URL: &str = "https://hooks.slack.invalid/otagai-try";
 
 /// What `:help` prints.
 const HELP: &str = "\
   :as NAME               act as another user (created on first use)
   :lang en|ja            your language
   :who                   everyone in the console
-  :time                  the console's time (in org.timezone) and when reminders may go out
-  :time +Nd|+Nh|+Nm      move the clock forward, then run the due jobs (1on1 reminders);
+  :time                  the console's time (in org.timezone), when reminders may go out and
+                         whether it is working time (when /ask nudges may go out)
+  :time +Nd|+Nh|+Nm      move the clock forward, then run the due jobs (1on1 reminders,
+                         /ask nudges in working hours);
                          +Nd goes on to the next reminder slot if none could go out then
   :time next-slot        jump to the next reminder slot, then run the due jobs
   :time YYYY-MM-DDTHH:MM jump forward to that local time, then run the due jobs
   :press BUTTON          press a button of the last reminder or pulse you got:
-                         held, snooze, done N, useful 1-5, talk me|even|manager
+                         held, snooze, done N, useful 1-5, talk me|even|manager;
+                         claim, resolve (on the last question); thank (your resolved question)
+  :react ✅|👀           react to the last question: ✅ resolves it (the asker's only),
+                         👀 takes it on
+  :reply TEXT            reply in the last question's thread: someone else's reply answers it
+  :thank [+N] [MESSAGE]  send the thanks form :press thank showed (N points; no MESSAGE keeps
+                         the prefilled one; start with @NAME … to choose who)
   :quit                  leave (the data stays in the database)
 
   A 1on1 from start to finish (alice manages bob and carol; you are alice):
@@ -52,7 +74,17 @@ const HELP: &str = "\
     :press useful 4
     :press talk me
     :as alice
-    /1on1";
+    /1on1
+
+  A question from asking to thanks (you are alice; carol is the #payroll expert):
+    /ask #payroll How do I change the bank account my salary goes to?
+    :as bob
+    :reply Profile > Payroll > Bank account; it applies from next month's salary.
+    :as alice            alice got a DM: bob answered
+    :react ✅            resolved: alice gets a DM naming bob, with a Say thanks button
+    :press thank
+    :thank +10 your answer saved my payday
+  Left unanswered in working hours, a question gets a nudge to its experts: :time +3h.";
 
 /// The people in the console: a name for each ID, their language, and which are bots.
 #[derive(Default)]
@@ -85,15 +117,70 @@ impl Cast {
         Some(id)
     }
 
-    /// Shows `<@UBOB>` as `@bob`.
+    /// The name of `id`, if they are in the cast.
+    fn name_of(&self, id: &UserId) -> Option<&str> {
+        self.people.get(id).map(|(name, _)| name.as_str())
+    }
+
+    /// Shows Slack's markup as a person reads it: `<@UBOB>` as `@bob`, `<#CTRYGENERAL>` as
+    /// `#general`, `<!subteam^S1>` as `@S1`, `<https://…|open it>` as `open it (https://…)`,
+    /// and `&lt;` as `<`.
     fn humanise(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for (id, (name, _)) in &self.people {
-            out = out.replace(&format!("<@{id}>"), &format!("@{name}"));
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('<') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('>') else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            out.push_str(&self.unmark(&after[..close]));
+            rest = &after[close + 1..];
         }
+        out.push_str(rest);
         out.replace("&lt;", "<")
             .replace("&gt;", ">")
             .replace("&amp;", "&")
+    }
+
+    /// One `<…>` of Slack markup, without its brackets, as text.
+    fn unmark(&self, inner: &str) -> String {
+        let (target, label) = match inner.split_once('|') {
+            Some((t, l)) => (t, Some(l)),
+            None => (inner, None),
+        };
+        if let Some(id) = target.strip_prefix('@') {
+            let name = UserId::parse(id).ok();
+            let name = name.as_ref().and_then(|u| self.name_of(u)).unwrap_or(id);
+            format!("@{name}")
+        } else if let Some(id) = target.strip_prefix('#') {
+            format!(
+                "#{}",
+                label.map_or_else(|| channel_label(id), str::to_owned)
+            )
+        } else if let Some(id) = target.strip_prefix("!subteam^") {
+            format!("@{}", label.unwrap_or(id))
+        } else if let Some(special) = target.strip_prefix('!') {
+            format!("@{special}")
+        } else if target.starts_with("http") {
+            match label {
+                Some(l) => format!("{l} ({target})"),
+                None => target.to_owned(),
+            }
+        } else {
+            format!("<{inner}>")
+        }
+    }
+}
+
+/// How a channel is shown: the console's own as `general`, others by ID.
+fn channel_label(channel: &str) -> String {
+    if channel == CHANNEL {
+        "general".to_owned()
+    } else {
+        channel.to_owned()
     }
 }
 
@@ -107,41 +194,82 @@ impl UserDirectory for ConsoleDirectory {
     }
 }
 
-/// The buttons of the last reminder and the last pulse one person got, for `:press`.
+/// The buttons of the last reminder, pulse and resolved question one person got, for `:press`.
 #[derive(Debug, Clone, Default)]
 struct Buttons {
     /// The latest reminder's pair and the action items it listed, each with a Done button.
     reminder: Option<(i64, Vec<i64>)>,
     /// The meeting the latest pulse asks about.
     pulse: Option<i64>,
+    /// The request whose resolution DM came last, with its "Say thanks" button.
+    thank: Option<i64>,
 }
 
 type ButtonsByUser = Arc<Mutex<HashMap<UserId, Buttons>>>;
+
+/// The last question posted, which `:react`, `:reply` and `:press claim|resolve` act on.
+#[derive(Debug, Clone)]
+struct PostedQuestion {
+    request_id: i64,
+    channel: String,
+    /// The ts the console gave the post, as Slack would have.
+    ts: String,
+}
+
+type LastQuestion = Arc<Mutex<Option<PostedQuestion>>>;
 
 /// Delivers to the screen, as Slack would show each message, and remembers the buttons.
 struct ConsoleDelivery {
     cast: Arc<Mutex<Cast>>,
     shown: Arc<Mutex<Vec<String>>>,
     buttons: ButtonsByUser,
+    last_question: LastQuestion,
+    /// The clock posts take their ts from.
+    clock: Arc<ShiftedClock>,
+    /// The last ts given, in microseconds: each post gets a later one, as in Slack.
+    last_ts: Mutex<i64>,
+}
+
+impl ConsoleDelivery {
+    /// A new post's ts, `seconds.micros` like Slack's: from the console's clock, and later
+    /// than any given before, so two posts never share one (requests are found by it).
+    fn next_ts(&self) -> String {
+        let now = self.clock.now().timestamp_micros();
+        let mut last = self.last_ts.lock().expect("ts lock");
+        *last = now.max(*last + 1);
+        format!("{}.{:06}", *last / 1_000_000, *last % 1_000_000)
+    }
 }
 
 #[async_trait::async_trait]
 impl Deliver for ConsoleDelivery {
-    async fn deliver(&self, m: &OutboundMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
         let cast = self.cast.lock().expect("cast lock");
         let where_ = match &m.to {
-            Destination::Channel { channel, .. } => format!(
-                "#{}",
-                if channel.as_str() == CHANNEL {
-                    "general"
-                } else {
-                    channel.as_str()
-                }
-            ),
+            Destination::Channel { channel, .. } => format!("#{}", channel_label(channel.as_str())),
             Destination::Direct { user } => format!("DM to {}", cast.humanise(&user.mention())),
             Destination::ResponseUrl { .. } => "(only you)".to_owned(),
+            Destination::Thread { channel, .. } => {
+                format!("thread in #{}", channel_label(channel.as_str()))
+            }
+            Destination::Update { channel, .. } => {
+                format!("#{}, updated", channel_label(channel.as_str()))
+            }
         };
+        let ts = matches!(m.to, Destination::Channel { .. }).then(|| self.next_ts());
         let mut body = cast.humanise(&m.text());
+        if let Body::AskPost(p) = &m.body {
+            if p.state != "resolved" {
+                body.push_str("\n(buttons: :press claim, :press resolve)");
+            }
+            if let (Destination::Channel { channel, .. }, Some(ts)) = (&m.to, &ts) {
+                *self.last_question.lock().expect("question lock") = Some(PostedQuestion {
+                    request_id: p.request_id,
+                    channel: channel.as_str().to_owned(),
+                    ts: ts.clone(),
+                });
+            }
+        }
         if let Destination::Direct { user } = &m.to {
             let mut all = self.buttons.lock().expect("buttons lock");
             let mine = all.entry(user.clone()).or_default();
@@ -154,6 +282,10 @@ impl Deliver for ConsoleDelivery {
                     mine.pulse = Some(*meeting_id);
                     body.push_str("\n(buttons: :press useful 1-5, :press talk me|even|manager)");
                 }
+                Body::AskResolved { request_id, .. } => {
+                    mine.thank = Some(*request_id);
+                    body.push_str("\n(buttons: :press thank)");
+                }
                 _ => {}
             }
         }
@@ -162,7 +294,7 @@ impl Deliver for ConsoleDelivery {
             .lock()
             .expect("screen lock")
             .push(format!("  [{where_}]\n      {body}"));
-        Ok(())
+        Ok(Delivered { ts })
     }
 }
 
@@ -173,13 +305,18 @@ fn reminder_buttons(r: &ReminderDm) -> String {
     format!("\n(buttons: {})", words.join(", "))
 }
 
-/// The console's side of the application: what `:time` and `:press` need.
+/// The console's side of the application: what `:time`, `:press`, `:react`, `:reply` and
+/// `:thank` need.
 struct Console {
     app: App,
     clock: Arc<ShiftedClock>,
     worker: OutboxWorker,
+    cast: Arc<Mutex<Cast>>,
     shown: Arc<Mutex<Vec<String>>>,
     buttons: ButtonsByUser,
+    last_question: LastQuestion,
+    /// The thanks form each person has open (`:press thank`), until `:thank` sends it.
+    thanks_forms: Mutex<HashMap<UserId, ThanksModal>>,
 }
 
 /// Runs the console over `input` until it ends or `:quit`, writing to `out`.
@@ -198,6 +335,20 @@ pub async fn run(
     if alice_admin {
         settings.bonus.admins.push(alice.clone());
     }
+    // `/ask` needs somewhere to post: the console's channel, and a topic to try it with.
+    if settings.ask.channel.is_none() {
+        settings.ask.channel = ChannelId::parse(CHANNEL).ok();
+    }
+    if settings.ask.topics.is_empty() {
+        let carol = Cast::id_for("carol").expect("carol is a valid name");
+        settings.ask.topics.insert(
+            "payroll".to_owned(),
+            AskTopic {
+                channel: None,
+                experts: vec![Expert::User(carol)],
+            },
+        );
+    }
     let org_locale = settings.org.locale;
     let store = Store::connect(database_url, 2).await?;
     store.migrate().await?;
@@ -211,6 +362,7 @@ pub async fn run(
     }
     let shown = Arc::new(Mutex::new(Vec::new()));
     let buttons = ButtonsByUser::default();
+    let last_question = LastQuestion::default();
     let wake = Arc::new(Notify::new());
     let clock = Arc::new(ShiftedClock::new());
     let resumed = resume_clock(&store, &clock).await?;
@@ -227,6 +379,9 @@ pub async fn run(
             cast: cast.clone(),
             shown: shown.clone(),
             buttons: buttons.clone(),
+            last_question: last_question.clone(),
+            clock: clock.clone(),
+            last_ts: Mutex::new(0),
         }),
         settings.outbox.clone(),
         wake,
@@ -236,14 +391,17 @@ pub async fn run(
         app: app.clone(),
         clock,
         worker,
+        cast: cast.clone(),
         shown,
         buttons,
+        last_question,
+        thanks_forms: Mutex::new(HashMap::new()),
     };
     let mut me = alice;
     writeln!(
         out,
-        "otagai try: type /thanks, /bonus or /1on1 as a user. :help lists console commands \
-         and a 1on1 walkthrough."
+        "otagai try: type /thanks, /bonus, /1on1 or /ask as a user. :help lists console \
+         commands and walkthroughs of a 1on1 and a question."
     )?;
     if let Some(at) = resumed {
         writeln!(
@@ -306,6 +464,15 @@ pub async fn run(
                     let words: Vec<&str> = first.into_iter().chain(parts).collect();
                     console.press(&me, &words, &mut out).await?;
                 }
+                (Some("react"), Some(emoji)) => console.react(&me, emoji, &mut out).await?,
+                (Some("reply"), Some(_)) => {
+                    let text = cmd.trim_start()["reply".len()..].trim();
+                    console.reply(&me, text, &mut out).await?;
+                }
+                (Some("thank"), _) => {
+                    let rest = cmd.trim_start()["thank".len()..].trim();
+                    console.thank(&me, rest, &mut out).await?;
+                }
                 _ => writeln!(out, "{HELP}")?,
             }
             continue;
@@ -326,7 +493,8 @@ pub async fn run(
                 command: command.to_owned(),
                 text,
                 request_key: format!("try-{}", uuid::Uuid::new_v4()),
-                response_url: None,
+                response_url: Some(RESPONSE_URL.to_owned()),
+                team_domain: None,
             })
             .await;
         let rendered = cast
@@ -443,6 +611,7 @@ impl Console {
                     s.one_on_one.remind_at
                 )?;
             }
+            self.working_hours_note(now, out)?;
             return Ok(());
         }
         let how = match parse_time_move(arg) {
@@ -500,17 +669,45 @@ impl Console {
         match self.app.run_due_jobs(self.clock.now(), false).await {
             Ok(r) => writeln!(
                 out,
-                "  due jobs ran: {} reminder{} queued",
-                r.queued,
-                if r.queued == 1 { "" } else { "s" }
+                "  due jobs ran: {} queued",
+                if r.queued == 1 {
+                    "1 reminder or nudge".to_owned()
+                } else {
+                    format!("{} reminders or nudges", r.queued)
+                }
             )?,
             Err(e) => writeln!(out, "  due jobs failed: {e:#}")?,
         }
+        self.working_hours_note(self.clock.now(), out)?;
         self.deliver(out).await
     }
 
-    /// `:press …`: presses a button of the last reminder or pulse `me` got.
+    /// Whether `/ask` nudges may go out at `now`, and if not, from when.
+    fn working_hours_note(&self, now: DateTime<Utc>, out: &mut impl Write) -> anyhow::Result<()> {
+        let working = &self.app.settings.org.working;
+        if working.is_working(now) {
+            writeln!(
+                out,
+                "  it is working time: unanswered /ask questions may be nudged"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  outside working hours: /ask nudges wait until {}",
+                self.local(working.next_open(now))
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `:press …`: presses a button of the last reminder or pulse `me` got, of the last
+    /// question, or of `me`'s last resolved question.
     async fn press(&self, me: &UserId, words: &[&str], out: &mut impl Write) -> anyhow::Result<()> {
+        match words {
+            ["claim"] | ["resolve"] => return self.press_on_question(me, words[0], out).await,
+            ["thank"] => return self.open_thanks_form(me, out).await,
+            _ => {}
+        }
         let mine = self
             .buttons
             .lock()
@@ -575,11 +772,12 @@ impl Console {
             _ => {
                 return Ok(writeln!(
                     out,
-                    "  buttons: held, snooze, done N (a reminder's), useful 1-5, talk me|even|manager (a pulse's)"
+                    "  buttons: held, snooze, done N (a reminder's), useful 1-5, talk me|even|manager \
+                     (a pulse's), claim, resolve (a question's), thank (a resolved question's)"
                 )?);
             }
         };
-        if let Err(e) = self.app.press_button(me, action, None).await {
+        if let Err(e) = self.app.press_button(me, action, None, None).await {
             writeln!(out, "  the button failed: {e:#}")?;
         }
         // In Slack these two replace the reminder, buttons and all.
@@ -605,6 +803,313 @@ impl Console {
             writeln!(out, "{s}")?;
         }
         Ok(())
+    }
+}
+
+/// `/ask` from a terminal: what Slack would send as events (a reaction, a thread reply) and the
+/// thanks modal, typed.
+impl Console {
+    /// The last question posted, or `None` after a line saying there is none yet.
+    fn last_question(&self, out: &mut impl Write) -> anyhow::Result<Option<PostedQuestion>> {
+        let q = self.last_question.lock().expect("question lock").clone();
+        if q.is_none() {
+            writeln!(
+                out,
+                "  there is no question yet; /ask #payroll How do I …? posts one"
+            )?;
+        }
+        Ok(q)
+    }
+
+    /// `:press claim|resolve`: a button on the last question's post.
+    async fn press_on_question(
+        &self,
+        me: &UserId,
+        word: &str,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
+        let Some(q) = self.last_question(out)? else {
+            return Ok(());
+        };
+        let request_id = q.request_id;
+        let action = if word == "claim" {
+            ButtonAction::AskClaim { request_id }
+        } else {
+            ButtonAction::AskResolve { request_id }
+        };
+        let on = Some((q.channel.as_str(), q.ts.as_str()));
+        if let Err(e) = self
+            .app
+            .press_button(me, action, Some(RESPONSE_URL), on)
+            .await
+        {
+            writeln!(out, "  the button failed: {e:#}")?;
+        }
+        self.deliver(out).await
+    }
+
+    /// `:react ✅|👀`: a reaction on the last question, applied as the events route applies
+    /// Slack's `reaction_added`.
+    async fn react(&self, me: &UserId, emoji: &str, out: &mut impl Write) -> anyhow::Result<()> {
+        let (action, shown) = match emoji.trim_matches(':') {
+            "✅"
+            | "✔️"
+            | "✔"
+            | "☑️"
+            | "white_check_mark"
+            | "heavy_check_mark"
+            | "ballot_box_with_check"
+            | "check" => (RequestAction::ResolveByReaction, "white_check_mark"),
+            "👀" | "eyes" => (RequestAction::Claim, "eyes"),
+            _ => {
+                writeln!(
+                    out,
+                    "  otagai reads two reactions on a question: :react ✅ (the asker resolves \
+                     it) and :react 👀 (you take it on)"
+                )?;
+                return Ok(());
+            }
+        };
+        let Some(q) = self.last_question(out)? else {
+            return Ok(());
+        };
+        writeln!(
+            out,
+            "  [#{}, on the question] @{} reacted :{shown}:",
+            channel_label(&q.channel),
+            self.name(me)
+        )?;
+        let outcome = self
+            .app
+            .track_request(
+                RequestRef::Post {
+                    channel: q.channel,
+                    ts: q.ts,
+                },
+                action,
+                me,
+                None,
+                None,
+            )
+            .await;
+        self.after_event(me, action, outcome, out).await
+    }
+
+    /// `:reply text`: a reply in the last question's thread, applied as the events route
+    /// applies Slack's `message` event.
+    async fn reply(&self, me: &UserId, text: &str, out: &mut impl Write) -> anyhow::Result<()> {
+        let Some(q) = self.last_question(out)? else {
+            return Ok(());
+        };
+        let text = to_slack_text(&self.cast, text, self.app.settings.org.locale);
+        let shown = self
+            .cast
+            .lock()
+            .expect("cast lock")
+            .humanise(&text)
+            .replace('\n', "\n      ");
+        writeln!(
+            out,
+            "  [thread in #{}] {}: {shown}",
+            channel_label(&q.channel),
+            self.name(me)
+        )?;
+        let outcome = self
+            .app
+            .track_request(
+                RequestRef::Post {
+                    channel: q.channel,
+                    ts: q.ts,
+                },
+                RequestAction::Reply,
+                me,
+                None,
+                None,
+            )
+            .await;
+        self.after_event(me, RequestAction::Reply, outcome, out)
+            .await
+    }
+
+    /// Shows what an event led to. Slack answers nobody about a reaction, so when nothing
+    /// happened the console says why, in the words a button would have used.
+    async fn after_event(
+        &self,
+        me: &UserId,
+        action: RequestAction,
+        outcome: anyhow::Result<TrackOutcome>,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
+        match outcome {
+            // A reply by the asker, or in a resolved thread, is just a reply.
+            Ok(TrackOutcome::Done(_) | TrackOutcome::Unchanged) => {}
+            Ok(o) => {
+                let l = self.app.locale_of(me).await;
+                writeln!(
+                    out,
+                    "  (nothing happens; Slack shows no answer to a reaction: {})",
+                    self.app.explain_track(l, action, &o)
+                )?;
+            }
+            Err(e) => writeln!(out, "  the event failed: {e:#}")?,
+        }
+        self.deliver(out).await
+    }
+
+    /// `:press thank`: the "Say thanks" button of `me`'s last resolution DM. Slack would open
+    /// a modal; the console shows the prefilled form and keeps it open for `:thank`.
+    async fn open_thanks_form(&self, me: &UserId, out: &mut impl Write) -> anyhow::Result<()> {
+        let request_id = self
+            .buttons
+            .lock()
+            .expect("buttons lock")
+            .get(me)
+            .and_then(|b| b.thank);
+        let Some(request_id) = request_id else {
+            writeln!(
+                out,
+                "  you have no Say thanks button; it comes in the DM you get when your question \
+                 is resolved"
+            )?;
+            return Ok(());
+        };
+        match self.app.thanks_modal(me, request_id).await {
+            Ok(Ok(modal)) => {
+                self.show_thanks_form(&modal, out)?;
+                self.thanks_forms
+                    .lock()
+                    .expect("forms lock")
+                    .insert(me.clone(), modal);
+            }
+            Ok(Err(refusal)) => writeln!(out, "  [only you]\n      {refusal}")?,
+            Err(e) => writeln!(out, "  the button failed: {e:#}")?,
+        }
+        Ok(())
+    }
+
+    /// The thanks modal as text: each field with what it is prefilled with.
+    fn show_thanks_form(&self, m: &ThanksModal, out: &mut impl Write) -> anyhow::Result<()> {
+        let l = m.locale;
+        let cast = self.cast.lock().expect("cast lock");
+        let helpers: Vec<String> = m
+            .helpers
+            .iter()
+            .map(|h| cast.humanise(&h.mention()))
+            .collect();
+        writeln!(out, "  [form: {}]", tr0(l, "ask-modal-title"))?;
+        writeln!(
+            out,
+            "      {}: {}",
+            tr0(l, "ask-modal-recipients"),
+            helpers.join(", ")
+        )?;
+        writeln!(
+            out,
+            "      {}: {}",
+            tr0(l, "ask-modal-message"),
+            cast.humanise(&m.message)
+        )?;
+        writeln!(
+            out,
+            "      {}: {}",
+            tr0(l, "ask-modal-points"),
+            tr(l, "ask-modal-points-hint", &[("max", m.max_points.into())])
+        )?;
+        writeln!(
+            out,
+            "      (send it with :thank [@name …] [+N] [message]; :thank alone sends it as it is)"
+        )?;
+        Ok(())
+    }
+
+    /// `:thank [@name …] [+N] [message]`: submits the open thanks form, with the recipients,
+    /// points and message given (the prefilled ones where none are). Refused, the form stays
+    /// open and the console shows the message Slack would put next to each field.
+    async fn thank(&self, me: &UserId, args: &str, out: &mut impl Write) -> anyhow::Result<()> {
+        let open = self
+            .thanks_forms
+            .lock()
+            .expect("forms lock")
+            .get(me)
+            .cloned();
+        let Some(modal) = open else {
+            writeln!(
+                out,
+                "  no thanks form is open; :press thank under your resolution DM opens one"
+            )?;
+            return Ok(());
+        };
+        let locale = self.app.settings.org.locale;
+        let mut recipients = Vec::new();
+        let mut points = String::new();
+        let mut rest = args.trim();
+        loop {
+            let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
+                let id = self
+                    .cast
+                    .lock()
+                    .expect("cast lock")
+                    .add(name, locale, false);
+                match id {
+                    Some(id) => recipients.push(id.to_string()),
+                    None => {
+                        writeln!(out, "  names are letters and digits, like bob")?;
+                        return Ok(());
+                    }
+                }
+            } else if let Some(n) = word.strip_prefix('+').filter(|_| points.is_empty()) {
+                points = n.to_owned();
+            } else {
+                break;
+            }
+            rest = after.trim_start();
+        }
+        if recipients.is_empty() {
+            recipients = modal.helpers.iter().map(|h| h.to_string()).collect();
+        }
+        let message = if rest.is_empty() {
+            modal.message.clone()
+        } else {
+            to_slack_text(&self.cast, rest, locale)
+        };
+        let form = ThanksForm {
+            recipients,
+            message,
+            points,
+        };
+        let key = uuid::Uuid::new_v4().to_string();
+        match self
+            .app
+            .submit_request_thanks(me, modal.request_id, &key, form)
+            .await
+        {
+            Ok(Ok(())) => {
+                self.thanks_forms.lock().expect("forms lock").remove(me);
+            }
+            Ok(Err(errors)) => {
+                let l = modal.locale;
+                let cast = self.cast.lock().expect("cast lock");
+                writeln!(out, "  [form: {}, not sent]", tr0(l, "ask-modal-title"))?;
+                for (field, text) in errors {
+                    let label = match field {
+                        "recipients" => tr0(l, "ask-modal-recipients"),
+                        "points" => tr0(l, "ask-modal-points"),
+                        _ => tr0(l, "ask-modal-message"),
+                    };
+                    writeln!(out, "      {label}: {}", cast.humanise(&text))?;
+                }
+                writeln!(out, "      (the form is still open: :thank again)")?;
+            }
+            Err(e) => writeln!(out, "  the thanks failed: {e:#}")?,
+        }
+        self.deliver(out).await
+    }
+
+    /// A person's console name, or their ID if they are not in the cast.
+    fn name(&self, who: &UserId) -> String {
+        let cast = self.cast.lock().expect("cast lock");
+        cast.name_of(who).unwrap_or(who.as_str()).to_owned()
     }
 }
 
@@ -634,6 +1139,32 @@ fn to_slack_text(cast: &Arc<Mutex<Cast>>, text: &str, locale: Locale) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slack_markup_is_shown_as_a_person_reads_it() {
+        let mut cast = Cast::default();
+        cast.add("bob", Locale::En, false);
+        let cases = [
+            ("<@UBOB> thanked <@UNOBODY>", "@bob thanked @UNOBODY"),
+            (
+                "up in <#CTRYGENERAL> and <#C0PAYROLL>",
+                "up in #general and #C0PAYROLL",
+            ),
+            ("<#C0123ABC|payroll>", "#payroll"),
+            ("<!subteam^S0HR> <!here>", "@S0HR @here"),
+            (
+                "<https://slack.com/archives/C1/p1|open it>.",
+                "open it (https://slack.com/archives/C1/p1).",
+            ),
+            ("<https://example.com>", "https://example.com"),
+            ("a &lt;b&gt; &amp; c", "a <b> & c"),
+            ("1 < 2 and <unclosed", "1 < 2 and <unclosed"),
+            ("<odd>", "<odd>"),
+        ];
+        for (markup, shown) in cases {
+            assert_eq!(cast.humanise(markup), shown, "{markup}");
+        }
+    }
 
     #[test]
     fn time_moves_are_read_or_refused() {

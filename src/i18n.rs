@@ -171,6 +171,7 @@ mod tests {
         "admin-",
         "help-",
         "oneonone-",
+        "ask-",
         "question-",
     ];
 

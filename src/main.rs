@@ -190,16 +190,21 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             let report = app.run_due_jobs(now, dry_run).await?;
             if dry_run {
                 for p in &report.planned {
-                    println!("--- DM to {}\n{}", p.to, p.text);
+                    let to = if otagai::domain::UserId::parse(&p.to).is_ok() {
+                        format!("DM to {}", p.to)
+                    } else {
+                        p.to.clone()
+                    };
+                    println!("--- {to}\n{}", p.text);
                 }
                 eprintln!(
-                    "otagai: dry run as of {now}: {} reminders would be sent ({} pairs due somewhere); nothing changed",
+                    "otagai: dry run as of {now}: {} reminders and nudges would be sent ({} pairs and requests due); nothing changed",
                     report.planned.len(),
                     report.considered
                 );
             } else {
                 eprintln!(
-                    "otagai: jobs ran as of {now}: {} reminders queued ({} pairs due somewhere)",
+                    "otagai: jobs ran as of {now}: {} reminders and nudges queued ({} pairs and requests due)",
                     report.queued, report.considered
                 );
             }

@@ -20,6 +20,8 @@ pub struct Application {
     app: App,
     signing_secret: String,
     deliver: Arc<dyn Deliver>,
+    /// The Web API, for what cannot go through the outbox (opening a modal).
+    slack: Arc<SlackApi>,
     run_worker: bool,
     run_scheduler: bool,
 }
@@ -52,7 +54,8 @@ impl Application {
             listener,
             app,
             signing_secret: secret.expose().to_owned(),
-            deliver: slack,
+            deliver: slack.clone(),
+            slack,
             run_worker: true,
             run_scheduler: true,
         })
@@ -106,6 +109,7 @@ impl Application {
         let state = SlackState {
             ack_timeout: self.app.settings.slack.ack_timeout,
             app: self.app.clone(),
+            slack: self.slack.clone(),
         };
         let routes = router(state, &self.signing_secret);
         tracing::info!(addr = %self.local_addr(), "otagai is serving");

@@ -1,5 +1,6 @@
 //! The `otagai` binary as an operator meets it: exit codes, one-line configuration errors that
-//! never show a secret, `--help`, `try` on piped input, `migrate` and `export ledger`.
+//! never show a secret, `--help`, `try` on piped input (thanks, a 1on1, a question), `migrate`
+//! and `export ledger`.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -325,7 +326,7 @@ fn try_walks_through_a_1on1_from_reminder_to_pulse() {
         out.find(what)
             .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
     };
-    let queued = at("1 reminder queued");
+    let queued = at("1 reminder or nudge queued");
     let reminder = at("Time for a 1on1 with @bob");
     let recorded = at("Recorded your 1on1 with @bob");
     let pulse = at("Two quick questions about your 1on1 with @alice");
@@ -337,6 +338,225 @@ fn try_walks_through_a_1on1_from_reminder_to_pulse() {
     assert!(dm.contains("how I can grow into a lead"), "{dm}");
     assert!(dm.contains(":press held"), "the buttons are shown: {dm}");
     assert!(!out.contains("<@U"), "mentions are shown as @names: {out}");
+}
+
+// ---- /ask in the console ----
+
+/// `otagai try` in English on a fresh database in `dir`, fed `input`.
+fn try_console(dir: &TempDir, input: &str) -> Run {
+    let mut cmd = otagai(dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en");
+    let r = run(cmd, input);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    r
+}
+
+/// The lines of a walkthrough in `:help` (those under the line starting with `title`), without
+/// their comments: what a newcomer would type.
+fn walkthrough(help: &str, title: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.trim_start().starts_with(title))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| {
+            let typed = l.trim();
+            typed.split("  ").next().unwrap_or(typed).trim().to_owned()
+        })
+        .collect()
+}
+
+/// Where `what` first appears in `out` at or after `from`; fails showing `out` if nowhere.
+fn find_after(out: &str, from: usize, what: &str) -> usize {
+    out[from..]
+        .find(what)
+        .map(|i| from + i)
+        .unwrap_or_else(|| panic!("`{what}` missing after byte {from} of:\n{out}"))
+}
+
+#[test]
+fn try_walks_through_the_question_in_help_from_asking_to_thanks() {
+    let dir = TempDir::new();
+    let help = try_console(&dir, ":help\n:quit\n").stdout;
+    let steps = walkthrough(&help, "A question from asking to thanks");
+    assert!(
+        steps
+            .first()
+            .is_some_and(|s| s.starts_with("/ask #payroll"))
+            && steps.iter().any(|s| s.starts_with(":thank")),
+        "the walkthrough asks and thanks: {steps:?}"
+    );
+    let r = try_console(&dir, &format!("{}\n:quit\n", steps.join("\n")));
+    let out = &r.stdout;
+
+    // Alice asks: her ephemeral reply, the post with its buttons, then the link to it.
+    let post = find_after(
+        out,
+        0,
+        "[#general]\n      *Question from @alice* · #payroll",
+    );
+    let buttons = find_after(out, post, "(buttons: :press claim, :press resolve)");
+    let link = find_after(
+        out,
+        buttons,
+        "Your question is up in #general: open it (https://slack.com/archives/CTRYGENERAL/p",
+    );
+    // Bob replies in the thread: the post says answered, and alice hears once.
+    let reply = find_after(out, link, "[thread in #general] bob: Profile > Payroll");
+    let answered = find_after(out, reply, ":speech_balloon: Answered by @bob.");
+    assert!(
+        out[reply..answered].contains("[#general, updated]"),
+        "the post itself is redrawn:\n{out}"
+    );
+    let dm = find_after(
+        out,
+        answered,
+        "[DM to @alice]\n      Good news: @bob answered",
+    );
+    // Alice reacts ✅: resolved, and her DM names bob, with the Say thanks button.
+    let reacted = find_after(out, dm, "@alice reacted :white_check_mark:");
+    let resolved = find_after(out, reacted, "Resolved, with help from @bob.");
+    let resolution = find_after(
+        out,
+        resolved,
+        "[DM to @alice]\n      Your question “How do I",
+    );
+    let helped = find_after(out, resolution, "@bob helped");
+    let thank_button = find_after(out, helped, "(buttons: :press thank)");
+    // The form comes prefilled with bob; :thank posts the thanks in the question's thread.
+    let form = find_after(
+        out,
+        thank_button,
+        "[form: Say thanks]\n      Who helped: @bob",
+    );
+    let thanked = find_after(
+        out,
+        form,
+        "[thread in #general]\n      @alice thanked @bob\n      > your answer saved my payday",
+    );
+    find_after(
+        out,
+        thanked,
+        "[DM to @bob]\n      @alice thanked you: your answer saved my payday",
+    );
+    assert_eq!(
+        out.matches("Good news:").count(),
+        1,
+        "the asker hears once before the resolution:\n{out}"
+    );
+    assert!(!out.contains("<@U"), "mentions are shown as @names: {out}");
+    assert!(!out.contains("<#C"), "channels are shown as #names: {out}");
+}
+
+#[test]
+fn only_the_asker_resolves_a_question_and_buttons_answer_only_the_presser() {
+    let dir = TempDir::new();
+    let r = try_console(
+        &dir,
+        ":react ✅\n\
+         /ask #payroll Where do I find my payslip?\n\
+         :as bob\n\
+         :react ✅\n\
+         :press resolve\n\
+         :press claim\n\
+         :as alice\n\
+         :react 👀\n\
+         :thank thanks!\n\
+         :react white_check_mark\n\
+         :react check\n\
+         :quit\n",
+    );
+    let out = &r.stdout;
+    let early = find_after(out, 0, "there is no question yet");
+    let asked = find_after(out, early, "*Question from @alice* · #payroll");
+    // Bob's ✅ and his press of Resolved change nothing.
+    let bob_reacts = find_after(out, asked, "@bob reacted :white_check_mark:");
+    let refused = find_after(
+        out,
+        bob_reacts,
+        "nothing happens; Slack shows no answer to a reaction: Only the person who asked can mark it resolved.",
+    );
+    let pressed = find_after(
+        out,
+        refused,
+        "[(only you)]\n      Only the person who asked can mark it resolved.",
+    );
+    // His claim redraws the post, tells alice, and is answered to him alone.
+    find_after(out, pressed, "[(only you)]\n      Thank you for taking it!");
+    let on_it = find_after(out, pressed, ":eyes: On it: @bob.");
+    let told = find_after(
+        out,
+        on_it,
+        "[DM to @alice]\n      Good news: @bob is looking at",
+    );
+    assert!(
+        !out[asked..told].contains("Resolved, with help"),
+        "bob cannot resolve alice's question:\n{out}"
+    );
+    // Alice cannot take her own question, has no thanks form yet, and resolves it with ✅.
+    let own = find_after(
+        out,
+        told,
+        "That's your own question; someone else will take it.",
+    );
+    let no_form = find_after(out, own, "no thanks form is open");
+    let resolved = find_after(out, no_form, "Resolved, with help from @bob.");
+    find_after(out, resolved, "This question is already resolved.");
+    assert_eq!(
+        out.matches("Resolved, with help from @bob.").count(),
+        1,
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unanswered_question_is_nudged_once_in_its_thread_with_the_topics_expert() {
+    let dir = TempDir::new();
+    // A Wednesday in working hours (09:00-18:00 Mon-Fri in Tokyo) that is no holiday; the
+    // console's clock only moves forward, so it lies in the future.
+    let r = try_console(
+        &dir,
+        ":time 2031-06-11T10:00\n\
+         /ask #payroll Where is the payslip for May?\n\
+         :time +1h\n\
+         :time +2h\n\
+         :time +1h\n\
+         :time +8h\n\
+         :quit\n",
+    );
+    let out = &r.stdout;
+    let asked = find_after(out, 0, "*Question from @alice* · #payroll");
+    let early = find_after(out, asked, "now Wed 2031-06-11 11:00");
+    let due = find_after(out, early, "now Wed 2031-06-11 13:00");
+    assert!(
+        out[early..due].contains("0 reminders or nudges queued"),
+        "not yet after one working hour:\n{out}"
+    );
+    let queued = find_after(out, due, "1 reminder or nudge queued");
+    find_after(
+        out,
+        queued,
+        "[thread in #general]\n      @carol: this question has been waiting for 3 working hours.",
+    );
+    let later = find_after(out, queued, "now Wed 2031-06-11 14:00");
+    let night = find_after(out, later, "now Wed 2031-06-11 22:00");
+    assert!(
+        out[later..night].contains("0 reminders or nudges queued"),
+        "nudged once:\n{out}"
+    );
+    find_after(
+        out,
+        night,
+        "outside working hours: /ask nudges wait until Thu 2031-06-12 09:00",
+    );
+    assert_eq!(
+        out.matches("this question has been waiting").count(),
+        1,
+        "{out}"
+    );
+    assert!(r.stderr.is_empty(), "nothing went wrong: {}", r.stderr);
 }
 
 // ---- 1on1s: the org chart and the reminder job from the command line ----
@@ -629,8 +849,9 @@ fn jobs_run_enqueues_the_due_reminders_once_and_a_dry_run_only_prints_them() {
         assert!(r.stdout.contains("<@UREP2>"), "{}", r.stdout);
         assert!(!r.stdout.contains("UREP3"), "not due yet: {}", r.stdout);
         assert!(
-            r.stderr
-                .contains("2 reminders would be sent (2 pairs due somewhere); nothing changed"),
+            r.stderr.contains(
+                "2 reminders and nudges would be sent (2 pairs and requests due); nothing changed"
+            ),
             "{}",
             r.stderr
         );
@@ -644,14 +865,18 @@ fn jobs_run_enqueues_the_due_reminders_once_and_a_dry_run_only_prints_them() {
         &["jobs", "run", "--now", "2026-12-05T10:00:00+09:00"],
     );
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
-    assert!(r.stderr.contains("0 reminders queued"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 reminders and nudges queued"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(db.count(outbox), 0);
 
     let r = otagai_on(&dir, &db, &["jobs", "run", "--now", now]);
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     assert!(
         r.stderr
-            .contains("2 reminders queued (2 pairs due somewhere)"),
+            .contains("2 reminders and nudges queued (2 pairs and requests due)"),
         "{}",
         r.stderr
     );
@@ -666,7 +891,11 @@ fn jobs_run_enqueues_the_due_reminders_once_and_a_dry_run_only_prints_them() {
 
     // A second run, say from an overlapping cron, sends nothing again.
     let r = otagai_on(&dir, &db, &["jobs", "run", "--now", now]);
-    assert!(r.stderr.contains("0 reminders queued"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 reminders and nudges queued"),
+        "{}",
+        r.stderr
+    );
     assert_eq!((db.count(outbox), db.count(reminders)), (2, 2));
 
     let r = otagai_on(&dir, &db, &["jobs", "run", "--now", "next monday"]);

@@ -3,7 +3,9 @@
 //! Block Kit rendering writes them with [`ButtonAction::action_id`] and [`ButtonAction::value`].
 
 use super::App;
+use super::ask::{RequestAction, RequestRef};
 use crate::domain::UserId;
+use crate::i18n::tr0;
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::reminders::{PulseAnswer, PulseOutcome};
 
@@ -20,6 +22,12 @@ pub enum ButtonAction {
     PulseUseful { meeting_id: i64, score: i64 },
     /// A pulse answer: who talked more (`report`, `even`, `manager`).
     PulseTalk { meeting_id: i64, who: &'static str },
+    /// "I'll take it" on a help request's post.
+    AskClaim { request_id: i64 },
+    /// "Resolved" on a help request's post (the asker's).
+    AskResolve { request_id: i64 },
+    /// "Say thanks" in the asker's DM after resolution: opens the thanks modal.
+    AskThank { request_id: i64 },
 }
 
 const TALK: [&str; 3] = ["report", "even", "manager"];
@@ -33,6 +41,9 @@ impl ButtonAction {
             Self::TodoDone { item_id } => format!("oneonone_todo_done_{item_id}"),
             Self::PulseUseful { score, .. } => format!("pulse_useful_{score}"),
             Self::PulseTalk { who, .. } => format!("pulse_talk_{who}"),
+            Self::AskClaim { .. } => "ask_claim".into(),
+            Self::AskResolve { .. } => "ask_resolve".into(),
+            Self::AskThank { .. } => "ask_thank".into(),
         }
     }
 
@@ -42,6 +53,9 @@ impl ButtonAction {
             Self::TodoDone { item_id } => item_id.to_string(),
             Self::PulseUseful { meeting_id, score } => format!("{meeting_id}:{score}"),
             Self::PulseTalk { meeting_id, who } => format!("{meeting_id}:{who}"),
+            Self::AskClaim { request_id }
+            | Self::AskResolve { request_id }
+            | Self::AskThank { request_id } => request_id.to_string(),
         }
     }
 
@@ -52,6 +66,9 @@ impl ButtonAction {
             Self::Snooze { .. } => "snooze",
             Self::TodoDone { .. } => "todo_done",
             Self::PulseUseful { .. } | Self::PulseTalk { .. } => "pulse",
+            Self::AskClaim { .. } => "ask_claim",
+            Self::AskResolve { .. } => "ask_resolve",
+            Self::AskThank { .. } => "ask_thank",
         }
     }
 
@@ -66,6 +83,9 @@ impl ButtonAction {
             "oneonone_held" => Some(Self::Held { pair_id: id()? }),
             "oneonone_snooze" => Some(Self::Snooze { pair_id: id()? }),
             a if a.starts_with("oneonone_todo_done_") => Some(Self::TodoDone { item_id: id()? }),
+            "ask_claim" => Some(Self::AskClaim { request_id: id()? }),
+            "ask_resolve" => Some(Self::AskResolve { request_id: id()? }),
+            "ask_thank" => Some(Self::AskThank { request_id: id()? }),
             a if a.starts_with("pulse_useful_") => {
                 let (meeting_id, score) = pair()?;
                 let score = score.parse().ok().filter(|s| (1..=5).contains(s))?;
@@ -87,15 +107,36 @@ impl App {
     /// 1on1, a snooze, a completed pulse), and is shown to the presser alone otherwise.
     // Only the kind of button is logged: a pulse answer next to who pressed it would undo its
     // anonymity.
-    #[tracing::instrument(name = "button", skip(self, action, response_url), fields(user = %user, kind = action.kind()))]
+    // Nor who pressed a question's button: only the asker can resolve, and on an anonymous
+    // question that would name them.
+    #[tracing::instrument(name = "button", skip(self, user, action, response_url, on_message), fields(user = tracing::field::Empty, kind = action.kind()))]
     pub async fn press_button(
         &self,
         user: &UserId,
         action: ButtonAction,
         response_url: Option<&str>,
+        on_message: Option<(&str, &str)>,
     ) -> anyhow::Result<()> {
+        if !action.kind().starts_with("ask_") {
+            tracing::Span::current().record("user", tracing::field::display(user));
+        }
         let l = self.locale_of(user).await;
         let (text, replace) = match action {
+            ButtonAction::AskClaim { request_id } | ButtonAction::AskResolve { request_id } => {
+                let what = if matches!(action, ButtonAction::AskClaim { .. }) {
+                    RequestAction::Claim
+                } else {
+                    RequestAction::Resolve
+                };
+                let outcome = self
+                    .track_request(RequestRef::Id(request_id), what, user, None, on_message)
+                    .await?;
+                // The post itself is updated for everyone; the presser alone hears this.
+                (self.explain_track(l, what, &outcome), false)
+            }
+            // Opened by the Slack edge with the press's trigger_id; here only when there is
+            // none (the console): say how to thank instead.
+            ButtonAction::AskThank { .. } => (tr0(l, "ask-thanks-use-command"), false),
             ButtonAction::Held { pair_id } => {
                 (self.held_from_button(user, l, pair_id).await?, true)
             }
@@ -116,6 +157,19 @@ impl App {
                 (t, o == PulseOutcome::Complete)
             }
         };
+        self.answer_press(user, response_url, text, replace).await
+    }
+
+    /// Answers whoever pressed a button: through the message's response_url (replacing the
+    /// message when `replace`), else in a DM.
+    pub async fn answer_press(
+        &self,
+        user: &UserId,
+        response_url: Option<&str>,
+        text: String,
+        replace: bool,
+    ) -> anyhow::Result<()> {
+        let l = self.locale_of(user).await;
         let to = match response_url {
             Some(url) => Destination::ResponseUrl {
                 url: url.to_owned(),
@@ -157,6 +211,9 @@ mod tests {
                 meeting_id: 9,
                 who: "even",
             },
+            ButtonAction::AskClaim { request_id: 4 },
+            ButtonAction::AskResolve { request_id: 4 },
+            ButtonAction::AskThank { request_id: 4 },
         ];
         for a in all {
             assert_eq!(ButtonAction::parse(&a.action_id(), &a.value()), Some(a));
@@ -172,6 +229,8 @@ mod tests {
             ("pulse_useful_1", "9"),
             ("pulse_talk_me", "9:me"),
             ("approve_request", "1"),
+            ("ask_claim", "0"),
+            ("ask_thank", "4:1"),
         ];
         for (a, v) in cases {
             assert_eq!(ButtonAction::parse(a, v), None, "{a} {v}");

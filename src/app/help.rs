@@ -70,3 +70,28 @@ pub(super) fn one_on_one_help(_app: &App, l: Locale, is_admin: bool) -> String {
         lines(l, commands::usage("/1on1"), is_admin, Cadence::MAX_DAYS)
     )
 }
+
+/// `/ask help`: why asking is welcome, every form (`stats` only for admins), and where
+/// questions go.
+pub(super) async fn ask_help(app: &App, l: Locale, user: &crate::domain::UserId) -> String {
+    let is_admin = app.is_admin(user).await.unwrap_or(false);
+    let mut out = format!(
+        "{}\n{}",
+        tr0(l, "help-ask-intro"),
+        lines(
+            l,
+            &commands::usage("/ask")
+                .iter()
+                .filter(|u| app.settings.ask.allow_anonymous || u.explain_key != "usage-ask-anon")
+                .copied()
+                .collect::<Vec<_>>(),
+            is_admin,
+            crate::domain::MAX_QUESTION_CHARS as u32
+        )
+    );
+    if app.settings.ask.allow_anonymous {
+        out.push('\n');
+        out.push_str(&tr0(l, "help-ask-anon"));
+    }
+    out
+}

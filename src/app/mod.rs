@@ -3,6 +3,7 @@
 //! console and the tests call.
 
 mod actions;
+mod ask;
 mod bonus;
 mod export;
 mod help;
@@ -13,6 +14,7 @@ mod users;
 
 pub use crate::clock::{Clock, SystemClock};
 pub use actions::ButtonAction;
+pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
@@ -53,6 +55,8 @@ pub struct CommandRequest {
     pub request_key: String,
     /// Where Slack accepts answers to this command for 30 minutes, if it gave one.
     pub response_url: Option<String>,
+    /// The workspace's domain (`acme` of acme.slack.com), for links to messages.
+    pub team_domain: Option<String>,
 }
 
 /// The ephemeral answer to a command, in the caller's language.
@@ -76,8 +80,13 @@ impl Reply {
 impl App {
     /// Answers a slash command. Never fails: a problem becomes a friendly reply in the
     /// caller's language, and its cause is logged.
-    #[tracing::instrument(name = "command", skip_all, fields(command = %req.command, user = %req.user))]
+    // The caller is logged for every command but `/ask`: next to "question posted" it would say
+    // who asked an anonymous question.
+    #[tracing::instrument(name = "command", skip_all, fields(command = %req.command, user = tracing::field::Empty))]
     pub async fn handle_command(&self, req: CommandRequest) -> Reply {
+        if req.command != "/ask" {
+            tracing::Span::current().record("user", tracing::field::display(&req.user));
+        }
         let locale = self.locale_of(&req.user).await;
         let parsed = commands::parse(&req.command, &req.text, &self.settings.bonus.values);
         let result = match parsed {
@@ -90,6 +99,7 @@ impl App {
             Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
             Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
             Ok(Command::OneOnOne(cmd)) => self.one_on_one(&req, locale, cmd).await,
+            Ok(Command::Ask(cmd)) => self.ask(&req, locale, cmd).await,
         };
         result.unwrap_or_else(|e| {
             tracing::error!(error = ?e, "command failed");
@@ -215,6 +225,8 @@ impl App {
             ),
             CommandError::NoTodoText => tr0(l, "err-oneonone-no-todo-text"),
             CommandError::NoTopicText => tr0(l, "err-oneonone-no-topic-text"),
+            CommandError::NoQuestion => tr0(l, "err-ask-no-question"),
+            CommandError::BadTopic(t) => tr(l, "err-ask-bad-topic", &[("token", t.clone().into())]),
         }
     }
 }

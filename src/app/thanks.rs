@@ -3,11 +3,26 @@
 
 use super::{App, CommandRequest, Reply};
 use crate::commands::ThanksCommand;
-use crate::domain::{Locale, Period, RecipientStatus, ThanksRefusal, ValidThanks, check_thanks};
+use crate::domain::{
+    ChannelId, Locale, Period, RecipientStatus, ThanksRefusal, UserId, ValidThanks, check_thanks,
+};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, budget, requests, thanks};
 use anyhow::Context;
+
+/// Where a thanks comes from and where it is announced.
+pub(super) struct ThanksOrigin<'a> {
+    pub giver: &'a UserId,
+    /// The idempotency key: a retried request gets the first answer and changes nothing.
+    pub key: &'a str,
+    /// Where the public post goes (none, one channel, or a thread and a channel).
+    pub posts: Vec<Destination>,
+    /// The channel recorded with the thanks.
+    pub channel: Option<&'a ChannelId>,
+    /// Also DM the giver what was sent (when there is no command reply to show it in).
+    pub confirm_to_giver: bool,
+}
 
 impl App {
     pub(super) async fn give_thanks(
@@ -30,9 +45,62 @@ impl App {
         ) {
             return Ok(Reply::new(self.explain_refusal(locale, &refusal)));
         }
-        // Everyone is looked up at once: twenty cold lookups in a row would miss the ack window.
-        let lookups =
-            futures_util::future::join_all(cmd.recipients.iter().map(|r| self.user(r))).await;
+        let Some((statuses, locales)) = self.recipient_facts(&cmd.recipients).await else {
+            return Ok(Reply::new(tr0(locale, "refuse-slack-unavailable")));
+        };
+        let valid = match check_thanks(
+            giver,
+            &cmd.recipients,
+            &statuses,
+            cmd.points,
+            &cmd.message,
+            &rules,
+        ) {
+            Ok(v) => v,
+            Err(refusal) => return Ok(Reply::new(self.explain_refusal(locale, &refusal))),
+        };
+        // The configured thanks channel, else where it was typed; only there may the command's
+        // response_url stand in when the bot cannot post (a private channel, a DM).
+        let (post_channel, fallback_response_url) = match &self.settings.thanks.channel {
+            Some(c) => (Some(c.clone()), None),
+            None => (req.channel.clone(), req.response_url.clone()),
+        };
+        let posts = post_channel
+            .iter()
+            .map(|channel| Destination::Channel {
+                channel: channel.clone(),
+                fallback_response_url: fallback_response_url.clone(),
+            })
+            .collect();
+        let key = format!("command:{}", req.request_key);
+        let recorded = self
+            .record_thanks(
+                &ThanksOrigin {
+                    giver: &req.user,
+                    key: &key,
+                    posts,
+                    channel: post_channel.as_ref(),
+                    confirm_to_giver: false,
+                },
+                locale,
+                &valid,
+                &cmd.values,
+                &locales,
+            )
+            .await?;
+        Ok(Reply::new(recorded.unwrap_or_else(|refusal| {
+            self.explain_refusal(locale, &refusal)
+        })))
+    }
+
+    /// Whether each recipient is a person who can be thanked, and their language; `None` when
+    /// Slack cannot say. Everyone is looked up at once: twenty cold lookups in a row would miss
+    /// the acknowledgement window.
+    pub(super) async fn recipient_facts(
+        &self,
+        recipients: &[UserId],
+    ) -> Option<(Vec<RecipientStatus>, Vec<Locale>)> {
+        let lookups = futures_util::future::join_all(recipients.iter().map(|r| self.user(r))).await;
         let mut statuses = Vec::with_capacity(lookups.len());
         let mut locales = Vec::with_capacity(lookups.len());
         for found in lookups {
@@ -46,46 +114,34 @@ impl App {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot check recipients");
-                    return Ok(Reply::new(tr0(locale, "refuse-slack-unavailable")));
+                    return None;
                 }
             }
         }
-        let valid = match check_thanks(
-            giver,
-            &cmd.recipients,
-            &statuses,
-            cmd.points,
-            &cmd.message,
-            &rules,
-        ) {
-            Ok(v) => v,
-            Err(refusal) => return Ok(Reply::new(self.explain_refusal(locale, &refusal))),
-        };
-        self.record_thanks(req, locale, &valid, &cmd.values, &locales)
-            .await
+        Some((statuses, locales))
     }
 
-    async fn record_thanks(
+    /// Pays, records and announces a thanks that passed every rule; the answer for the giver,
+    /// or the refusal when the budget does not cover it (checked inside the transaction).
+    pub(super) async fn record_thanks(
         &self,
-        req: &CommandRequest,
+        origin: &ThanksOrigin<'_>,
         locale: Locale,
         t: &ValidThanks,
         values: &[String],
         recipient_locales: &[Locale],
-    ) -> anyhow::Result<Reply> {
+    ) -> anyhow::Result<Result<String, ThanksRefusal>> {
         let now = self.clock.now();
         let now_ms = storage::millis(now);
         let period = Period::containing(now, self.settings.org.timezone);
-        let giver = &req.user;
-        let key = format!("command:{}", req.request_key);
+        let giver = origin.giver;
+        let key = origin.key;
 
         let mut tx = self.store.begin().await?;
-        if let requests::Claim::Seen(reply) = requests::claim(&mut tx, &key, now_ms).await? {
+        if let requests::Claim::Seen(reply) = requests::claim(&mut tx, key, now_ms).await? {
             tx.rollback().await?;
             tracing::info!(key, "repeated request: answering as the first time");
-            return Ok(Reply::new(
-                reply.unwrap_or_else(|| tr0(locale, "thanks-working")),
-            ));
+            return Ok(Ok(reply.unwrap_or_else(|| tr0(locale, "thanks-working"))));
         }
         budget::open(&mut tx, giver, period, self.settings.bonus.monthly_budget).await?;
         let after = if t.cost.0 > 0 {
@@ -95,24 +151,17 @@ impl App {
                     let now_state = budget::state(&mut tx, giver, period).await?;
                     tx.rollback().await?;
                     let remaining = now_state.map_or(0, |s| s.remaining());
-                    let refusal = ThanksRefusal::OverBudget {
+                    return Ok(Err(ThanksRefusal::OverBudget {
                         cost: t.cost.0,
                         remaining,
                         resets_on: period.resets_on(),
-                    };
-                    return Ok(Reply::new(self.explain_refusal(locale, &refusal)));
+                    }));
                 }
             }
         } else {
             budget::state(&mut tx, giver, period)
                 .await?
                 .context("the budget month was just opened")?
-        };
-        // The configured thanks channel, else where it was typed; only there may the command's
-        // response_url stand in when the bot cannot post (a private channel, a DM).
-        let (post_channel, fallback_response_url) = match &self.settings.thanks.channel {
-            Some(c) => (Some(c.clone()), None),
-            None => (req.channel.clone(), req.response_url.clone()),
         };
         thanks::record(
             &mut tx,
@@ -122,20 +171,17 @@ impl App {
                 message: &t.message,
                 points_each: i64::from(t.points_each),
                 values,
-                channel: post_channel.as_ref().map(|c| c.as_str()),
+                channel: origin.channel.map(|c| c.as_str()),
                 period,
                 now_ms,
             },
         )
         .await?;
-        if let Some(channel) = post_channel {
+        for to in &origin.posts {
             self.enqueue(
                 &mut tx,
                 OutboundMessage {
-                    to: Destination::Channel {
-                        channel,
-                        fallback_response_url,
-                    },
+                    to: to.clone(),
                     locale: self.settings.org.locale,
                     body: Body::ThanksPost {
                         giver: giver.clone(),
@@ -180,7 +226,20 @@ impl App {
         } else {
             tr(locale, "thanks-sent", &[("recipients", names.into())])
         };
-        requests::save_reply(&mut tx, &key, &text).await?;
+        if origin.confirm_to_giver {
+            self.enqueue(
+                &mut tx,
+                OutboundMessage {
+                    to: Destination::Direct {
+                        user: giver.clone(),
+                    },
+                    locale,
+                    body: Body::Text { text: text.clone() },
+                },
+            )
+            .await?;
+        }
+        requests::save_reply(&mut tx, key, &text).await?;
         tx.commit().await?;
         self.outbox_wake.notify_one();
         tracing::info!(
@@ -188,7 +247,7 @@ impl App {
             recipients = t.recipients.len(),
             "thanks given"
         );
-        Ok(Reply::new(text))
+        Ok(Ok(text))
     }
 
     pub(super) fn explain_refusal(&self, l: Locale, r: &ThanksRefusal) -> String {

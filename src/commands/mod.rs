@@ -4,11 +4,13 @@
 //! shows are generated from [`USAGE`] tables next to each grammar, so help cannot drift from
 //! what the parser accepts.
 
+mod ask;
 mod bonus;
 mod mention;
 mod one_on_one;
 mod thanks;
 
+pub use ask::AskCommand;
 pub use bonus::{BonusCommand, TopScope};
 pub use mention::Mention;
 pub use one_on_one::{OneOnOneCommand, SnoozeFor};
@@ -30,6 +32,7 @@ pub enum Command {
     ThanksHelp,
     Bonus(BonusCommand),
     OneOnOne(OneOnOneCommand),
+    Ask(AskCommand),
 }
 
 /// Why the text could not be understood; each becomes a friendly reply with the right form.
@@ -73,6 +76,12 @@ pub enum CommandError {
     NoTodoText,
     #[error("a topic without text")]
     NoTopicText,
+    /// `/ask` with nothing to ask: empty, or only `anon` and a topic.
+    #[error("no question")]
+    NoQuestion,
+    /// `/ask #…` where the `#` token is not a topic name; the token as typed.
+    #[error("`{0}` is not a topic name")]
+    BadTopic(String),
 }
 
 /// Parses the `command` Slack sent (`/thanks`) with its `text`. `values` are the company's
@@ -89,6 +98,7 @@ pub fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, Co
         }
         "/bonus" => bonus::parse(text).map(Command::Bonus),
         "/1on1" => one_on_one::parse(text).map(Command::OneOnOne),
+        "/ask" => ask::parse(text).map(Command::Ask),
         other => Err(CommandError::UnknownCommand(other.to_owned())),
     }
 }
@@ -99,6 +109,7 @@ pub fn usage(command: &str) -> &'static [Usage] {
         "/thanks" => thanks::USAGE,
         "/bonus" => bonus::USAGE,
         "/1on1" => one_on_one::USAGE,
+        "/ask" => ask::USAGE,
         _ => &[],
     }
 }
@@ -115,6 +126,10 @@ mod tests {
             parse("/bonus", "help", &[]),
             Ok(Command::Bonus(BonusCommand::Help))
         );
+        assert_eq!(
+            parse("/ask", " help ", &[]),
+            Ok(Command::Ask(AskCommand::Help))
+        );
     }
 
     #[test]
@@ -127,7 +142,7 @@ mod tests {
 
     #[test]
     fn every_usage_line_starts_with_its_command() {
-        for cmd in ["/thanks", "/bonus", "/1on1"] {
+        for cmd in ["/thanks", "/bonus", "/1on1", "/ask"] {
             assert!(!usage(cmd).is_empty());
             for u in usage(cmd) {
                 assert!(u.syntax.starts_with(cmd), "{}", u.syntax);

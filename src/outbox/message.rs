@@ -1,6 +1,7 @@
 //! What the application asks to send, in product terms. Rendering to Block Kit happens in
 //! `slack/`, to plain text here (the Slack fallback text and the console).
 
+use super::ask::{AskNudge, AskPost};
 use super::one_on_one::ReminderDm;
 use crate::domain::{ChannelId, Locale, UserId};
 use crate::i18n::{self, tr};
@@ -19,6 +20,13 @@ pub enum Destination {
     },
     /// A direct message from the bot.
     Direct { user: UserId },
+    /// A reply in the thread of message `thread_ts` in `channel`.
+    Thread {
+        channel: ChannelId,
+        thread_ts: String,
+    },
+    /// Replaces the bot's own message `ts` in `channel` (`chat.update`).
+    Update { channel: ChannelId, ts: String },
     /// An answer through a response_url: the reply to a slash command that took longer than the
     /// acknowledgement, or the answer to a button, which may replace the message it was on.
     ResponseUrl {
@@ -55,6 +63,31 @@ pub enum Body {
         meeting_id: i64,
         manager: UserId,
         held_on: chrono::NaiveDate,
+    },
+    /// A help request's post in its channel (first posted, or updated).
+    AskPost(AskPost),
+    /// To the asker: the question is up, here is its link.
+    AskPosted { channel: ChannelId, link: String },
+    /// To the asker: the bot could not post in the channel.
+    AskNotPosted { channel: ChannelId },
+    /// A nudge or escalation of an unanswered request.
+    AskNudge(AskNudge),
+    /// To the asker, once: someone took or answered the request.
+    AskHelped {
+        link: String,
+        by: UserId,
+        replied: bool,
+        /// The question is anonymous: the DM does not suggest a ✅ reaction (Slack shows who
+        /// reacted) and warns that a reply in the thread shows the asker's name.
+        #[serde(default)]
+        anonymous: bool,
+    },
+    /// To the asker when resolved: who helped, with a "Say thanks" button.
+    AskResolved {
+        request_id: i64,
+        link: String,
+        helpers: Vec<UserId>,
+        excerpt: String,
     },
 }
 
@@ -175,6 +208,50 @@ impl OutboundMessage {
             Body::Text { text } => text.clone(),
             Body::OneOnOneReminder(r) => r.text(l),
             Body::Pulse { manager, .. } => super::one_on_one::pulse_text(l, manager),
+            Body::AskPost(p) => p.text(l),
+            Body::AskPosted { channel, link } => tr(
+                l,
+                "ask-posted",
+                &[
+                    ("channel", format!("<#{channel}>").into()),
+                    ("link", link.clone().into()),
+                ],
+            ),
+            Body::AskNotPosted { channel } => tr(
+                l,
+                "ask-not-posted",
+                &[("channel", format!("<#{channel}>").into())],
+            ),
+            Body::AskNudge(n) => n.text(l),
+            Body::AskHelped {
+                link,
+                by,
+                replied,
+                anonymous,
+            } => tr(
+                l,
+                match (*replied, *anonymous) {
+                    (true, false) => "ask-dm-replied",
+                    (true, true) => "ask-dm-replied-anon",
+                    (false, false) => "ask-dm-claimed",
+                    (false, true) => "ask-dm-claimed-anon",
+                },
+                &[("by", by.mention().into()), ("link", link.clone().into())],
+            ),
+            Body::AskResolved {
+                link,
+                helpers,
+                excerpt,
+                ..
+            } => tr(
+                l,
+                "ask-dm-resolved",
+                &[
+                    ("people", i18n::people(l, helpers).into()),
+                    ("excerpt", excerpt.clone().into()),
+                    ("link", link.clone().into()),
+                ],
+            ),
         }
     }
 }
@@ -246,5 +323,77 @@ mod tests {
         let text = m.text();
         assert!(text.contains("> line one @here\n> line two"), "{text}");
         assert!(!text.contains("<!here>"));
+    }
+
+    #[test]
+    fn every_help_request_message_reads_back_from_the_outbox() {
+        use crate::outbox::{Announce, AskNudge, AskPost, NudgeText};
+        let u = |s: &str| UserId::parse(s).unwrap();
+        let c = ChannelId::parse("C0HELP").unwrap();
+        let bodies = [
+            Body::AskPost(AskPost {
+                request_id: 1,
+                asker: None,
+                topic: Some("payroll".into()),
+                question: "how?".into(),
+                state: "open".into(),
+                claimers: vec![u("U1")],
+                repliers: vec![],
+                version: 3,
+                announce: Some(Announce {
+                    response_url: "https://hooks.example/1".into(),
+                    team_domain: None,
+                    locale: Locale::Ja,
+                }),
+            }),
+            Body::AskPosted {
+                channel: c.clone(),
+                link: "https://x.slack.com/archives/C0HELP/p1".into(),
+            },
+            Body::AskNotPosted { channel: c.clone() },
+            Body::AskNudge(AskNudge {
+                nudge: NudgeText::EscalateChannel,
+                mentions: vec!["<!subteam^S1>".into()],
+                topic: None,
+                link: Some("l".into()),
+                excerpt: Some("e".into()),
+                waited_hours: 9,
+            }),
+            Body::AskHelped {
+                link: "l".into(),
+                by: u("U2"),
+                replied: true,
+                anonymous: true,
+            },
+            Body::AskResolved {
+                request_id: 1,
+                link: "l".into(),
+                helpers: vec![u("U2")],
+                excerpt: "e".into(),
+            },
+        ];
+        let destinations = [
+            Destination::Thread {
+                channel: c.clone(),
+                thread_ts: "1.2".into(),
+            },
+            Destination::Update {
+                channel: c,
+                ts: "1.2".into(),
+            },
+        ];
+        for body in bodies {
+            for to in destinations.clone() {
+                let m = OutboundMessage {
+                    to,
+                    locale: Locale::En,
+                    body: body.clone(),
+                };
+                let json = serde_json::to_string(&m).unwrap();
+                let back: OutboundMessage = serde_json::from_str(&json).expect(&json);
+                assert_eq!(back, m);
+                assert!(!m.text().is_empty());
+            }
+        }
     }
 }

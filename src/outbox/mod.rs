@@ -7,10 +7,12 @@
 //! between Slack's answer and that mark can send a message twice. Nothing is ever dropped:
 //! 429 waits `Retry-After`, 5xx and timeouts back off, permanent errors are kept with the reason.
 
+mod ask;
 mod message;
 mod one_on_one;
 pub mod worker;
 
+pub use ask::{Announce, AskNudge, AskPost, NudgeText, excerpt, permalink};
 pub use message::{Body, Destination, OutboundMessage, without_broadcasts};
 pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
@@ -34,5 +36,12 @@ pub enum DeliveryError {
 /// Something that can deliver a message: the Slack Web API, or the `try` console.
 #[async_trait::async_trait]
 pub trait Deliver: Send + Sync {
-    async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError>;
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError>;
+}
+
+/// What Slack said about a delivered message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivered {
+    /// The ts of a posted message (chat.postMessage), when Slack gave one.
+    pub ts: Option<String>,
 }

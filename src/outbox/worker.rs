@@ -1,7 +1,7 @@
 //! The delivery worker. [`OutboxWorker::try_execute_task`] is one step (claim a batch, send,
 //! record) that tests drive directly; [`OutboxWorker::run`] repeats it until shutdown.
 
-use super::{Deliver, DeliveryError, OutboundMessage};
+use super::{Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
 use crate::storage::{self, Store, outbox};
@@ -103,11 +103,21 @@ impl OutboxWorker {
                     continue;
                 }
             };
+            if self.superseded(&message).await? {
+                tracing::info!(
+                    id = item.id,
+                    "post update superseded by a newer one; dropped"
+                );
+                outbox::mark_sent(&self.store, item.id, &self.owner, storage::millis(now)).await?;
+                outcome.sent += 1;
+                continue;
+            }
             let result = self.deliver.deliver(&message).await;
             let now_ms = storage::millis(self.clock.now());
             match result {
-                Ok(()) => {
-                    outbox::mark_sent(&self.store, item.id, &self.owner, now_ms).await?;
+                Ok(delivered) => {
+                    self.record_sent(item.id, &message, &delivered, now_ms)
+                        .await?;
                     outcome.sent += 1;
                 }
                 Err(DeliveryError::RateLimited(wait)) => {
@@ -139,6 +149,7 @@ impl OutboxWorker {
                 Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
                     tracing::error!(id = item.id, %reason, "message could not be delivered; kept as failed");
                     outbox::mark_failed(&self.store, item.id, &self.owner, &reason).await?;
+                    self.tell_asker_not_posted(&message, now_ms).await?;
                     outcome.failed += 1;
                 }
             }
@@ -149,6 +160,79 @@ impl OutboxWorker {
             outbox::release(&self.store, rest.id, &self.owner).await?;
         }
         Ok(outcome)
+    }
+
+    /// Marks a message sent. A help request's first post also records where Slack put it (so
+    /// reactions and thread replies find the request) and queues the link for the asker, in
+    /// the same transaction.
+    async fn record_sent(
+        &self,
+        id: i64,
+        message: &OutboundMessage,
+        delivered: &Delivered,
+        now_ms: i64,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        outbox::mark_sent_in(&mut tx, id, &self.owner, now_ms).await?;
+        let mut wake = false;
+        if let (Body::AskPost(post), Destination::Channel { channel, .. }, Some(ts)) =
+            (&message.body, &message.to, &delivered.ts)
+        {
+            // The recorded ts, which is this one unless an earlier send of the same post got
+            // through before a crash: the link must point where reactions and replies count.
+            let recorded = storage::ask::set_post_ts(&mut tx, post.request_id, ts).await?;
+            if let (Some(a), Some(ts)) = (&post.announce, recorded) {
+                let link = super::permalink(a.team_domain.as_deref(), channel.as_str(), &ts);
+                let body = Body::AskPosted {
+                    channel: channel.clone(),
+                    link,
+                };
+                outbox::enqueue(&mut tx, &a.reply(body)?, now_ms).await?;
+                wake = true;
+            }
+        }
+        tx.commit().await?;
+        if wake {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Whether `message` re-renders a question's post that a newer rendering has replaced
+    /// (a retried update delivered after a later one must not put an old state back).
+    async fn superseded(&self, message: &OutboundMessage) -> anyhow::Result<bool> {
+        let (Body::AskPost(post), Destination::Update { .. }) = (&message.body, &message.to) else {
+            return Ok(false);
+        };
+        let mut conn = self.store.pool().acquire().await?;
+        let current = storage::ask::post_version(&mut conn, post.request_id).await?;
+        Ok(current.is_some_and(|v| post.version < v))
+    }
+
+    /// When a question could not be posted for good (the bot is not in the channel), the
+    /// asker hears so instead of waiting for answers that cannot come.
+    async fn tell_asker_not_posted(
+        &self,
+        message: &OutboundMessage,
+        now_ms: i64,
+    ) -> anyhow::Result<()> {
+        let (Body::AskPost(post), Destination::Channel { channel, .. }) =
+            (&message.body, &message.to)
+        else {
+            return Ok(());
+        };
+        let Some(a) = &post.announce else {
+            return Ok(());
+        };
+        let reply = a.reply(Body::AskNotPosted {
+            channel: channel.clone(),
+        })?;
+        let mut tx = self.store.begin().await?;
+        storage::ask::withdraw_unposted(&mut tx, post.request_id).await?;
+        outbox::enqueue(&mut tx, &reply, now_ms).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     /// Delivers until `shutdown` turns true, finishing the message in hand first.

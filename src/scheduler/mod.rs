@@ -6,6 +6,7 @@
 //! uniquely in the same transaction (see `one_on_one.rs`), so a repeated pass finds the key and
 //! sends nothing, and a pass that fails before committing leaves nothing behind to skip.
 
+mod ask;
 mod one_on_one;
 
 pub use one_on_one::{JobsReport, Planned};
@@ -22,7 +23,11 @@ impl App {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> anyhow::Result<JobsReport> {
-        let report = self.remind_overdue_one_on_ones(now, dry_run).await?;
+        let mut report = self.remind_overdue_one_on_ones(now, dry_run).await?;
+        let nudges = self.nudge_unanswered_requests(now, dry_run).await?;
+        report.considered += nudges.considered;
+        report.queued += nudges.queued;
+        report.planned.extend(nudges.planned);
         if !dry_run && report.queued > 0 {
             self.outbox_wake.notify_one();
         }

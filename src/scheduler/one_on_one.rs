@@ -40,7 +40,8 @@ pub struct JobsReport {
 /// A reminder a dry run would send.
 #[derive(Debug, Clone)]
 pub struct Planned {
-    pub to: crate::domain::UserId,
+    /// Where: a user ID for a DM, `#C…` or `thread in #C…` for channel messages.
+    pub to: String,
     pub text: String,
 }
 
@@ -318,9 +319,9 @@ impl App {
     }
 }
 
-fn direct_to(m: &OutboundMessage) -> crate::domain::UserId {
+fn direct_to(m: &OutboundMessage) -> String {
     match &m.to {
-        Destination::Direct { user } => user.clone(),
+        Destination::Direct { user } => user.to_string(),
         _ => unreachable!("reminders are direct messages"),
     }
 }

@@ -1,9 +1,9 @@
 //! Block Kit rendering of outbox messages, always with a plain-text fallback.
 
-use crate::app::ButtonAction;
+use crate::app::{ButtonAction, ThanksForm, ThanksModal};
 use crate::domain::Locale;
 use crate::i18n::tr0;
-use crate::outbox::{Body, OutboundMessage, ReminderDm};
+use crate::outbox::{AskPost, Body, OutboundMessage, ReminderDm};
 use slack_morphism::prelude::*;
 
 /// Slack refuses a section whose text is longer than this many characters.
@@ -18,6 +18,22 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
         Body::OneOnOneReminder(r) => return content.with_blocks(reminder(message.locale, r)),
         Body::Pulse { meeting_id, .. } => {
             return content.with_blocks(pulse(message.locale, &message.text(), *meeting_id));
+        }
+        Body::AskPost(p) => return content.with_blocks(ask_post(message.locale, p)),
+        Body::AskResolved { request_id, .. } => {
+            return content.with_blocks(vec![
+                markdown(&message.text()),
+                SlackBlock::Actions(SlackActionsBlock::new(vec![
+                    button(
+                        tr0(message.locale, "ask-button-thank"),
+                        ButtonAction::AskThank {
+                            request_id: *request_id,
+                        },
+                    )
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+                ])),
+            ]);
         }
         _ => {}
     }
@@ -135,6 +151,123 @@ fn pulse(l: Locale, text: &str, meeting_id: i64) -> Vec<SlackBlock> {
         markdown(q2),
         SlackBlock::Actions(SlackActionsBlock::new(talk)),
     ]
+}
+
+/// A help request's post: who asks about what, the question, where it stands, and the two
+/// buttons while it is not resolved.
+fn ask_post(l: Locale, p: &AskPost) -> Vec<SlackBlock> {
+    let parts = p.parts(l);
+    let mut blocks = vec![
+        markdown(&format!(":raising_hand: {}", parts.header)),
+        markdown(&parts.quote),
+        SlackBlock::Context(SlackContextBlock::new(vec![
+            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(parts.status)),
+        ])),
+    ];
+    if !parts.resolved {
+        blocks.push(SlackBlock::Actions(SlackActionsBlock::new(vec![
+            button(
+                tr0(l, "ask-button-claim"),
+                ButtonAction::AskClaim {
+                    request_id: p.request_id,
+                },
+            )
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into(),
+            button(
+                tr0(l, "ask-button-resolve"),
+                ButtonAction::AskResolve {
+                    request_id: p.request_id,
+                },
+            )
+            .into(),
+        ])));
+    }
+    blocks
+}
+
+/// The thanks modal of a resolved request: recipients preselected, a message to start from,
+/// optional points. Block and action IDs are what [`thanks_form`] reads back.
+pub fn thanks_modal(m: &ThanksModal) -> SlackView {
+    let l = m.locale;
+    let plain = |key: &str| SlackBlockPlainTextOnly::from(tr0(l, key));
+    let recipients = SlackInputBlock::new(
+        plain("ask-modal-recipients"),
+        SlackInputBlockElement::MultiUsersSelect(
+            SlackBlockMultiUsersSelectElement::new()
+                .with_action_id(SlackActionId::new("recipients".into()))
+                .with_initial_users(m.helpers.iter().map(|u| u.to_string()).collect()),
+        ),
+    )
+    .with_block_id(SlackBlockId::new("recipients".into()));
+    let message = SlackInputBlock::new(
+        plain("ask-modal-message"),
+        SlackInputBlockElement::PlainTextInput(
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(SlackActionId::new("message".into()))
+                .with_multiline(true)
+                .with_max_length(2000)
+                .with_initial_value(m.message.clone()),
+        ),
+    )
+    .with_block_id(SlackBlockId::new("message".into()));
+    let points = SlackInputBlock::new(
+        plain("ask-modal-points"),
+        SlackInputBlockElement::PlainTextInput(
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(SlackActionId::new("points".into())),
+        ),
+    )
+    .with_block_id(SlackBlockId::new("points".into()))
+    .with_optional(true)
+    .with_hint(SlackBlockPlainTextOnly::from(crate::i18n::tr(
+        l,
+        "ask-modal-points-hint",
+        &[("max", m.max_points.into())],
+    )));
+    let mut blocks: Vec<SlackBlock> = Vec::new();
+    if m.anonymous {
+        blocks.push(SlackBlock::Context(SlackContextBlock::new(vec![
+            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(tr0(
+                l,
+                "ask-modal-anon-note",
+            ))),
+        ])));
+    }
+    blocks.extend([recipients.into(), message.into(), points.into()]);
+    SlackView::Modal(
+        SlackModalView::new(plain("ask-modal-title"), blocks)
+            .with_callback_id(SlackCallbackId::new(THANKS_MODAL.into()))
+            .with_private_metadata(m.request_id.to_string())
+            .with_submit(plain("ask-modal-submit"))
+            .with_close(plain("ask-modal-close")),
+    )
+}
+
+/// The callback_id of the thanks modal.
+pub const THANKS_MODAL: &str = "ask_thanks";
+
+/// Reads a submitted thanks modal's `view.state.values` back into a form.
+pub fn thanks_form(values: &serde_json::Value) -> ThanksForm {
+    let field = |block: &str| &values[block][block];
+    ThanksForm {
+        recipients: field("recipients")["selected_users"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| u.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        message: field("message")["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        points: field("points")["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    }
 }
 
 /// At most `max` characters, ending in "…" when cut, never in the middle of a character.

@@ -5,7 +5,7 @@
 use super::blocks;
 use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
 use crate::domain::UserId;
-use crate::outbox::{Deliver, DeliveryError, Destination, OutboundMessage};
+use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
@@ -164,24 +164,62 @@ impl SlackApi {
         self.timed(call).await.map(drop)
     }
 
-    async fn post(&self, channel: &str, content: SlackMessageContent) -> Result<(), DeliveryError> {
-        let req =
+    async fn post(
+        &self,
+        channel: &str,
+        content: SlackMessageContent,
+        thread_ts: Option<&str>,
+    ) -> Result<Delivered, DeliveryError> {
+        let mut req =
             SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_owned()), content);
+        if let Some(ts) = thread_ts {
+            req = req.with_thread_ts(SlackTs::new(ts.to_owned()));
+        }
         let session = self.client.open_session(&self.token);
-        self.timed(session.chat_post_message(&req)).await.map(drop)
+        let resp = self.timed(session.chat_post_message(&req)).await?;
+        Ok(Delivered {
+            ts: Some(resp.ts.to_string()),
+        })
+    }
+
+    async fn update(
+        &self,
+        channel: &str,
+        ts: &str,
+        content: SlackMessageContent,
+    ) -> Result<Delivered, DeliveryError> {
+        let req = SlackApiChatUpdateRequest::new(
+            SlackChannelId::new(channel.to_owned()),
+            content,
+            SlackTs::new(ts.to_owned()),
+        );
+        let session = self.client.open_session(&self.token);
+        self.timed(session.chat_update(&req)).await?;
+        Ok(Delivered::default())
+    }
+}
+
+impl SlackApi {
+    /// Opens a modal for the person whose click gave `trigger_id` (valid for 3 seconds, so
+    /// this is called from the interaction itself, not through the outbox). A modal is not a
+    /// message: nothing is lost if it fails, the person is told to press again.
+    pub async fn open_modal(&self, trigger_id: &str, view: SlackView) -> Result<(), DeliveryError> {
+        let req = SlackApiViewsOpenRequest::new(SlackTriggerId::new(trigger_id.to_owned()), view);
+        let session = self.client.open_session(&self.token);
+        self.timed(session.views_open(&req)).await.map(drop)
     }
 }
 
 #[async_trait::async_trait]
 impl Deliver for SlackApi {
-    async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError> {
         let content = blocks::render(message);
         match &message.to {
             Destination::Channel {
                 channel,
                 fallback_response_url,
             } => match (
-                self.post(channel.as_str(), content.clone()).await,
+                self.post(channel.as_str(), content.clone(), None).await,
                 fallback_response_url,
             ) {
                 (Err(DeliveryError::Permanent(code)), Some(url))
@@ -190,18 +228,23 @@ impl Deliver for SlackApi {
                     tracing::info!(%code, "the bot may not post there: posting through the command's response_url");
                     self.respond(url, content, Visibility::InChannel, false)
                         .await
+                        .map(|()| Delivered::default())
                 }
                 (result, _) => result,
             },
             // A user ID as the channel sends a DM from the bot.
-            Destination::Direct { user } => self.post(user.as_str(), content).await,
+            Destination::Direct { user } => self.post(user.as_str(), content, None).await,
+            Destination::Thread { channel, thread_ts } => {
+                self.post(channel.as_str(), content, Some(thread_ts)).await
+            }
+            Destination::Update { channel, ts } => self.update(channel.as_str(), ts, content).await,
             Destination::ResponseUrl {
                 url,
                 replace_original,
-            } => {
-                self.respond(url, content, Visibility::Ephemeral, *replace_original)
-                    .await
-            }
+            } => self
+                .respond(url, content, Visibility::Ephemeral, *replace_original)
+                .await
+                .map(|()| Delivered::default()),
         }
     }
 }

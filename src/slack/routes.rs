@@ -1,8 +1,10 @@
 //! HTTP routes: `/slack/commands`, `/slack/interactions`, `/slack/events` (all verified),
 //! `/healthz` and `/readyz`.
 
+use super::blocks;
+use super::client::SlackApi;
 use super::verify::{self, MAX_BODY_BYTES};
-use crate::app::{App, ButtonAction, CommandRequest};
+use crate::app::{App, ButtonAction, CommandRequest, RequestAction, RequestRef, TrackOutcome};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
 use axum::Json;
@@ -14,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What the routes share.
@@ -22,6 +25,9 @@ pub struct SlackState {
     pub app: App,
     /// How long a command may work before Slack gets its acknowledgement.
     pub ack_timeout: Duration,
+    /// Opens modals (`views.open` must answer a click within 3 seconds, so it cannot wait in
+    /// the outbox).
+    pub slack: Arc<SlackApi>,
 }
 
 /// All routes, with verification on everything under `/slack`.
@@ -56,6 +62,8 @@ struct SlashCommand {
     response_url: String,
     #[serde(default)]
     trigger_id: String,
+    #[serde(default)]
+    team_domain: String,
 }
 
 fn ephemeral(text: &str) -> Response {
@@ -89,6 +97,7 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
         text: cmd.text.clone(),
         request_key,
         response_url: Some(cmd.response_url.clone()).filter(|u| !u.is_empty()),
+        team_domain: Some(cmd.team_domain.clone()).filter(|d| !d.is_empty()),
     };
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });
@@ -138,6 +147,34 @@ struct BlockActions {
     #[serde(default)]
     actions: Vec<PressedButton>,
     response_url: Option<String>,
+    #[serde(default)]
+    trigger_id: String,
+    /// The message the button is on.
+    container: Option<Container>,
+}
+
+#[derive(Deserialize)]
+struct Container {
+    channel_id: Option<String>,
+    message_ts: Option<String>,
+}
+
+/// The parts of a `view_submission` payload that otagai reads.
+#[derive(Deserialize)]
+struct ViewSubmission {
+    user: PayloadUser,
+    view: SubmittedView,
+}
+
+#[derive(Deserialize)]
+struct SubmittedView {
+    id: String,
+    #[serde(default)]
+    callback_id: String,
+    #[serde(default)]
+    private_metadata: String,
+    #[serde(default)]
+    state: serde_json::Value,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +204,9 @@ async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
     let Some(kind) = v.get("type").and_then(|t| t.as_str()) else {
         return (StatusCode::BAD_REQUEST, "unreadable payload").into_response();
     };
+    if kind == "view_submission" {
+        return view_submission(&state, v).await;
+    }
     if kind != "block_actions" {
         tracing::info!(kind, "interaction acknowledged");
         return StatusCode::OK.into_response();
@@ -188,9 +228,24 @@ async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
     }
     let app = state.app.clone();
     let url = actions.response_url.filter(|u| !u.is_empty());
+    let on_message = actions
+        .container
+        .and_then(|c| Some((c.channel_id?, c.message_ts?)));
+    let trigger_id = actions.trigger_id;
+    let slack = state.slack.clone();
     let work = tokio::spawn(async move {
         for action in pressed {
-            if let Err(e) = app.press_button(&user, action, url.as_deref()).await {
+            let done = match action {
+                ButtonAction::AskThank { request_id } if !trigger_id.is_empty() => {
+                    open_thanks_modal(&app, &slack, &user, request_id, &trigger_id, url.as_deref())
+                        .await
+                }
+                _ => {
+                    let on = on_message.as_ref().map(|(c, ts)| (c.as_str(), ts.as_str()));
+                    app.press_button(&user, action, url.as_deref(), on).await
+                }
+            };
+            if let Err(e) = done {
                 tracing::error!(error = ?e, kind = action.kind(), "button failed");
             }
         }
@@ -199,6 +254,152 @@ async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
     // a slow one finishes in the task.
     let _ = tokio::time::timeout(state.ack_timeout, work).await;
     StatusCode::OK.into_response()
+}
+
+/// "Say thanks": the prefilled modal, or why there is none (told through the response_url).
+async fn open_thanks_modal(
+    app: &App,
+    slack: &SlackApi,
+    user: &UserId,
+    request_id: i64,
+    trigger_id: &str,
+    response_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let refusal = match app.thanks_modal(user, request_id).await? {
+        Ok(modal) => match slack
+            .open_modal(trigger_id, blocks::thanks_modal(&modal))
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open the thanks modal");
+                tr0(modal.locale, "ask-modal-failed")
+            }
+        },
+        Err(text) => text,
+    };
+    app.answer_press(user, response_url, refusal, false).await
+}
+
+/// A submitted modal. The thanks modal answers within the acknowledgement window: an empty 200
+/// closes it, `response_action: errors` keeps it open with a message next to each field.
+async fn view_submission(state: &SlackState, v: serde_json::Value) -> Response {
+    let Ok(sub) = serde_json::from_value::<ViewSubmission>(v) else {
+        return (StatusCode::BAD_REQUEST, "unreadable view_submission").into_response();
+    };
+    if sub.view.callback_id != blocks::THANKS_MODAL {
+        tracing::info!("a view otagai did not open was submitted; closed");
+        return StatusCode::OK.into_response();
+    }
+    let (Ok(user), Ok(request_id)) = (
+        UserId::parse(&sub.user.id),
+        sub.view.private_metadata.parse::<i64>(),
+    ) else {
+        return (StatusCode::BAD_REQUEST, "bad view_submission").into_response();
+    };
+    let form = blocks::thanks_form(&sub.view.state["values"]);
+    let app = state.app.clone();
+    let key = sub.view.id.clone();
+    let submitter = user.clone();
+    let mut work = tokio::spawn(async move {
+        app.submit_request_thanks(&submitter, request_id, &key, form)
+            .await
+    });
+    match tokio::time::timeout(state.ack_timeout, &mut work).await {
+        Ok(Ok(Ok(Err(errors)))) => Json(json!({
+            "response_action": "errors",
+            "errors": errors,
+        }))
+        .into_response(),
+        Ok(Ok(Ok(Ok(())))) => StatusCode::OK.into_response(),
+        Ok(Ok(Err(e))) => {
+            tracing::error!(error = ?e, "thanks from a modal failed");
+            Json(json!({
+                "response_action": "errors",
+                "errors": { "message": tr0(state.app.settings.org.locale, "err-unexpected") },
+            }))
+            .into_response()
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "thanks task failed");
+            Json(json!({
+                "response_action": "errors",
+                "errors": { "message": tr0(state.app.settings.org.locale, "err-unexpected") },
+            }))
+            .into_response()
+        }
+        // Still working (Slack was slow to say who the recipients are): the modal closes, and
+        // if the thanks is then refused the giver hears why in a DM instead of believing it
+        // went through.
+        Err(_) => {
+            let app = state.app.clone();
+            tokio::spawn(async move {
+                let problem = match work.await {
+                    Ok(Ok(Ok(()))) => return,
+                    Ok(Ok(Err(errors))) => errors.into_values().collect::<Vec<_>>().join("\n"),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = ?e, "thanks from a modal failed after the ack");
+                        tr0(app.locale_of(&user).await, "err-unexpected")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "thanks task failed after the ack");
+                        tr0(app.locale_of(&user).await, "err-unexpected")
+                    }
+                };
+                if let Err(e) = app.answer_press(&user, None, problem, false).await {
+                    tracing::error!(error = ?e, "could not tell the giver their thanks failed");
+                }
+            });
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+/// What a Slack event means for a help request, if anything.
+fn request_event(event: &serde_json::Value) -> Option<(RequestRef, RequestAction, UserId)> {
+    let text = |p: &str| event.pointer(p).and_then(|v| v.as_str());
+    let user = UserId::parse(text("/user")?).ok()?;
+    match text("/type")? {
+        // A reply in a thread, by a person (bots and edits carry bot_id or a subtype).
+        "message" => {
+            let thread_ts = text("/thread_ts")?;
+            let subtype = text("/subtype");
+            // A reply that is also sent to the channel, or that carries a file (a screenshot
+            // is an answer too), counts; edits, deletions and joins do not.
+            if event.get("bot_id").is_some()
+                || subtype.is_some_and(|s| s != "thread_broadcast" && s != "file_share")
+                || text("/ts") == Some(thread_ts)
+            {
+                return None;
+            }
+            Some((
+                RequestRef::Post {
+                    channel: text("/channel")?.to_owned(),
+                    ts: thread_ts.to_owned(),
+                },
+                RequestAction::Reply,
+                user,
+            ))
+        }
+        "reaction_added" if text("/item/type") == Some("message") => {
+            let action = match text("/reaction")? {
+                "eyes" => RequestAction::Claim,
+                "white_check_mark" | "heavy_check_mark" | "ballot_box_with_check" => {
+                    RequestAction::ResolveByReaction
+                }
+                _ => return None,
+            };
+            Some((
+                RequestRef::Post {
+                    channel: text("/item/channel")?.to_owned(),
+                    ts: text("/item/ts")?.to_owned(),
+                },
+                action,
+                user,
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// Events API: answers `url_verification`, processes each `event_id` at most once.
@@ -223,6 +424,43 @@ async fn event(State(state): State<SlackState>, headers: HeaderMap, body: Bytes)
                 .get("x-slack-retry-num")
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("0");
+            let kind = v.pointer("/event/type").and_then(|t| t.as_str());
+            let request = v.get("event").and_then(request_event);
+            if request.is_none() && matches!(kind, Some("message" | "reaction_added")) {
+                // Every message and reaction in the help channels arrives here; only those
+                // about otagai's questions matter, and the others are not even recorded.
+                return StatusCode::OK.into_response();
+            }
+            if let Some((request, action, user)) = request {
+                // The event's id is recorded in the transaction that applies it: a retry finds
+                // it, a failure records nothing and Slack's retry tries again.
+                return match state
+                    .app
+                    .track_request(request, action, &user, Some(event_id), None)
+                    .await
+                {
+                    Ok(TrackOutcome::Repeated) => {
+                        tracing::info!(event_id, retry, "repeated event ignored");
+                        StatusCode::OK.into_response()
+                    }
+                    Ok(TrackOutcome::NotPostedYet) => {
+                        tracing::info!(
+                            event_id,
+                            retry,
+                            "event may be about a post not recorded yet: Slack will retry"
+                        );
+                        StatusCode::SERVICE_UNAVAILABLE.into_response()
+                    }
+                    Ok(outcome) => {
+                        tracing::info!(event_id, retry, ?action, ?outcome, "request event");
+                        StatusCode::OK.into_response()
+                    }
+                    Err(e) => {
+                        tracing::error!(error = ?e, event_id, "could not apply event");
+                        StatusCode::SERVICE_UNAVAILABLE.into_response()
+                    }
+                };
+            }
             match state.app.first_time_event(event_id).await {
                 Ok(true) => {
                     let kind = v

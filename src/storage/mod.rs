@@ -10,6 +10,7 @@
 //! transaction from [`Store::begin`].
 
 pub mod admin;
+pub mod ask;
 pub mod budget;
 pub mod outbox;
 pub mod pairs;

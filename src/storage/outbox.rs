@@ -72,9 +72,13 @@ pub async fn claim(
     Ok(out)
 }
 
-/// Marks a message sent, if `owner` still holds it.
-pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyhow::Result<()> {
-    let mut tx = store.begin().await?;
+/// Marks a message sent, if `owner` still holds it, inside the caller's transaction.
+pub async fn mark_sent_in(
+    conn: &mut Conn,
+    id: i64,
+    owner: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
          WHERE id = $1 AND lease_owner = $2",
@@ -82,8 +86,15 @@ pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyh
     .bind(id)
     .bind(owner)
     .bind(now_ms)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Marks a message sent, if `owner` still holds it.
+pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    mark_sent_in(&mut tx, id, owner, now_ms).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -23,7 +23,7 @@ fn parse_opt_day(s: Option<String>) -> sqlx::Result<Option<NaiveDate>> {
     s.as_deref().map(parse_day).transpose()
 }
 
-fn parse_user(s: &str) -> sqlx::Result<UserId> {
+pub(crate) fn parse_user(s: &str) -> sqlx::Result<UserId> {
     UserId::parse(s).map_err(|e| sqlx::Error::Decode(e.to_string().into()))
 }
 

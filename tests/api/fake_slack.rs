@@ -26,6 +26,23 @@ pub struct Call {
     pub body: Value,
     pub authorization: Option<String>,
     pub at: Instant,
+    /// What the fake answered (`Null` until it has, and for scripted failures).
+    pub answer: Value,
+}
+
+/// A message the bot posted and Slack accepted: the request and the `ts` Slack gave it.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub channel: String,
+    pub ts: String,
+    pub body: Value,
+}
+
+impl Posted {
+    /// The `text` fallback of the request.
+    pub fn text(&self) -> &str {
+        self.body["text"].as_str().unwrap_or_default()
+    }
 }
 
 /// A scripted answer that replaces the normal one, once.
@@ -154,6 +171,92 @@ impl FakeSlack {
             .collect()
     }
 
+    /// Every chat.postMessage Slack accepted for `channel` (a channel ID, or a user ID for a DM).
+    pub fn posts_in(&self, channel: &str) -> Vec<Value> {
+        self.posted_in(channel)
+            .into_iter()
+            .map(|p| p.body)
+            .collect()
+    }
+
+    /// Every chat.postMessage Slack accepted for `channel`, with the `ts` it answered, in order.
+    pub fn posted_in(&self, channel: &str) -> Vec<Posted> {
+        self.posted()
+            .into_iter()
+            .filter(|p| p.channel == channel)
+            .collect()
+    }
+
+    /// Every chat.postMessage Slack accepted, with the `ts` it answered, in order.
+    pub fn posted(&self) -> Vec<Posted> {
+        self.calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.body.get("__scripted").is_none())
+            .filter_map(|c| {
+                Some(Posted {
+                    channel: c.answer.get("channel")?.as_str()?.to_owned(),
+                    ts: c.answer.get("ts")?.as_str()?.to_owned(),
+                    body: c.body,
+                })
+            })
+            .collect()
+    }
+
+    /// The `ts` of the last message posted in `channel`.
+    pub fn last_post_ts(&self, channel: &str) -> Option<String> {
+        self.posted_in(channel).pop().map(|p| p.ts)
+    }
+
+    /// The messages posted in `channel` as replies in the thread of `thread_ts`.
+    pub fn thread_replies(&self, channel: &str, thread_ts: &str) -> Vec<Value> {
+        self.posts_in(channel)
+            .into_iter()
+            .filter(|p| p["thread_ts"] == thread_ts)
+            .collect()
+    }
+
+    /// Every chat.update Slack accepted for the message `ts` in `channel`, in order.
+    pub fn updates_of(&self, channel: &str, ts: &str) -> Vec<Value> {
+        self.accepted("chat.update")
+            .into_iter()
+            .filter(|u| u["channel"] == channel && u["ts"] == ts)
+            .collect()
+    }
+
+    /// Waits until `channel` has at least `n` accepted posts, or panics after `timeout`.
+    pub async fn wait_posts_in(&self, channel: &str, n: usize, timeout: Duration) -> Vec<Posted> {
+        self.wait_until(timeout, &format!("{n} posts in {channel}"), || {
+            let got = self.posted_in(channel);
+            (got.len() >= n).then_some(got)
+        })
+        .await
+    }
+
+    /// Polls `check` until it gives something, or panics after `timeout` naming `what`.
+    pub async fn wait_until<T>(
+        &self,
+        timeout: Duration,
+        what: &str,
+        mut check: impl FnMut() -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(got) = check() {
+                return got;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "waited {timeout:?} for {what}; calls so far: {:#?}",
+                    self.all_calls()
+                        .iter()
+                        .map(|c| (&c.method, &c.body))
+                        .collect::<Vec<_>>()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Waits until at least `n` calls of `method` were answered normally, or panics after `timeout`.
     pub async fn wait_for(&self, method: &str, n: usize, timeout: Duration) -> Vec<Value> {
         let deadline = Instant::now() + timeout;
@@ -247,12 +350,17 @@ async fn api(
     if failure.is_some() {
         fields["__scripted"] = Value::Bool(true);
     }
-    state.lock().unwrap().calls.push(Call {
-        method: method.clone(),
-        body: fields.clone(),
-        authorization,
-        at: Instant::now(),
-    });
+    let index = {
+        let mut s = state.lock().unwrap();
+        s.calls.push(Call {
+            method: method.clone(),
+            body: fields.clone(),
+            authorization,
+            at: Instant::now(),
+            answer: Value::Null,
+        });
+        s.calls.len() - 1
+    };
     if let Some(f) = failure {
         return f;
     }
@@ -277,10 +385,55 @@ async fn api(
             let text = fields.get("text").cloned().unwrap_or(Value::Null);
             json!({ "ok": true, "channel": channel, "ts": ts, "message": { "ts": ts, "text": text } })
         }
+        "chat.update" => {
+            let channel = fields.get("channel").cloned().unwrap_or(Value::Null);
+            let ts = fields.get("ts").cloned().unwrap_or(Value::Null);
+            let text = fields.get("text").cloned().unwrap_or(Value::Null);
+            json!({ "ok": true, "channel": channel, "ts": ts, "text": text, "message": { "text": text } })
+        }
+        "chat.getPermalink" => {
+            let channel = fields
+                .get("channel")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let ts = fields
+                .get("message_ts")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            json!({ "ok": true, "channel": channel, "permalink": permalink(channel, ts) })
+        }
+        "views.open" => {
+            // Slack answers with the view it opened, stateful: the request's view plus its id,
+            // team, empty state and hash (slack-morphism's SlackStatefulView needs them).
+            let mut view = fields.get("view").cloned().unwrap_or_else(|| json!({}));
+            if let Value::String(s) = &view {
+                view = serde_json::from_str(s).unwrap_or_else(|_| json!({}));
+            }
+            if let Value::Object(m) = &mut view {
+                let id = format!("V{:08}", fastrand_ts());
+                m.insert("id".into(), json!(id));
+                m.insert("team_id".into(), json!("T0TEST"));
+                m.insert("state".into(), json!({ "values": {} }));
+                m.insert("hash".into(), json!(format!("{id}.hash")));
+                m.insert("root_view_id".into(), json!(id));
+                m.insert("app_id".into(), json!("A0OTAGAI"));
+                m.insert("bot_id".into(), json!("B0OTAGAI"));
+            }
+            json!({ "ok": true, "view": view })
+        }
         "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
         _ => json!({ "ok": true }),
     };
+    state.lock().unwrap().calls[index].answer = answer.clone();
     axum::Json(answer).into_response()
+}
+
+/// The permalink Slack gives a message in the test workspace (domain `otagai-test`).
+pub fn permalink(channel: &str, ts: &str) -> String {
+    format!(
+        "https://otagai-test.slack.com/archives/{channel}/p{}",
+        ts.replace('.', "")
+    )
 }
 
 fn fastrand_ts() -> u64 {
@@ -301,6 +454,7 @@ async fn hook(
         body: fields,
         authorization: None,
         at: Instant::now(),
+        answer: json!({ "ok": true }),
     });
     axum::Json(json!({ "ok": true })).into_response()
 }

@@ -260,6 +260,63 @@ pub fn command_body(
     .unwrap()
 }
 
+/// A fresh message `ts`, as Slack writes them (`seconds.micros`), unique in the process.
+pub fn fresh_ts() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}.{:06}",
+        now_secs(),
+        500_000 + N.fetch_add(1, Ordering::Relaxed) % 500_000
+    )
+}
+
+/// A `reaction_added` event: `user` reacted with `name` to the message `ts` in `channel`.
+pub fn reaction_event(user: &str, channel: &str, ts: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "reaction_added",
+        "user": user,
+        "reaction": name,
+        "item": { "type": "message", "channel": channel, "ts": ts },
+        "item_user": "U0SOMEONE",
+        "event_ts": fresh_ts(),
+    })
+}
+
+/// A `message` event: `user` wrote `text` in the thread of `thread_ts` in `channel`.
+pub fn thread_reply_event(
+    user: &str,
+    channel: &str,
+    thread_ts: &str,
+    text: &str,
+) -> serde_json::Value {
+    let ts = fresh_ts();
+    serde_json::json!({
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "channel_type": "channel",
+        "event_ts": ts,
+    })
+}
+
+/// The `state.values` of the /ask thanks modal: who, what, how many points (`""`: none).
+pub fn view_values(recipients: &[&str], message: &str, points: &str) -> serde_json::Value {
+    let points = if points.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::String(points.to_owned())
+    };
+    serde_json::json!({
+        "recipients": { "recipients": { "type": "multi_users_select", "selected_users": recipients } },
+        "message": { "message": { "type": "plain_text_input", "value": message } },
+        "points": { "points": { "type": "plain_text_input", "value": points } },
+    })
+}
+
 impl TestApp {
     /// POSTs `body` to `path`, signed now with the right secret.
     pub async fn post_signed(
@@ -365,6 +422,181 @@ impl TestApp {
             body,
         )
         .await
+    }
+
+    /// Presses a button on a message in a channel (say, the help post in `C0HELP`), as `user`:
+    /// a signed `block_actions` with that channel and message as its container. A fresh
+    /// `trigger_id` (`trig-…`).
+    pub async fn press_on(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        channel: &str,
+        message_ts: &str,
+        response_url: &str,
+    ) -> reqwest::Response {
+        let trigger = format!("trig-{}", uuid::Uuid::new_v4().simple());
+        self.press_with_trigger(
+            user,
+            action_id,
+            value,
+            channel,
+            message_ts,
+            response_url,
+            &trigger,
+        )
+        .await
+    }
+
+    /// [`TestApp::press_on`] with a chosen `trigger_id` (what `views.open` must be called with).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn press_with_trigger(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        channel: &str,
+        message_ts: &str,
+        response_url: &str,
+        trigger_id: &str,
+    ) -> reqwest::Response {
+        let payload = serde_json::json!({
+            "type": "block_actions",
+            "user": { "id": user, "username": user.to_lowercase(), "name": user.to_lowercase(), "team_id": "T0TEST" },
+            "api_app_id": "A0OTAGAI",
+            "token": "legacy-verification-token",
+            "trigger_id": trigger_id,
+            "team": { "id": "T0TEST", "domain": "otagai-test" },
+            "container": { "type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": false },
+            "channel": { "id": channel, "name": channel.to_lowercase() },
+            "message": { "type": "message", "ts": message_ts, "text": "", "user": "UOTAGAIBOT", "bot_id": "B0OTAGAI" },
+            "response_url": response_url,
+            "actions": [{
+                "action_id": action_id,
+                "block_id": "b1",
+                "text": { "type": "plain_text", "text": "button", "emoji": true },
+                "value": value,
+                "type": "button",
+                "action_ts": format!("{}.000300", now_secs())
+            }]
+        });
+        self.interaction(payload).await
+    }
+
+    /// Submits a modal as `user`: a signed `view_submission` whose state holds `values`
+    /// (see [`view_values`]). The answer is an empty 200, or `{"response_action":"errors",…}`.
+    pub async fn submit_view(
+        &self,
+        user: &str,
+        callback_id: &str,
+        private_metadata: &str,
+        values: serde_json::Value,
+    ) -> reqwest::Response {
+        let payload = serde_json::json!({
+            "type": "view_submission",
+            "team": { "id": "T0TEST", "domain": "otagai-test" },
+            "user": { "id": user, "username": user.to_lowercase(), "name": user.to_lowercase(), "team_id": "T0TEST" },
+            "api_app_id": "A0OTAGAI",
+            "token": "legacy-verification-token",
+            "trigger_id": format!("trig-{}", uuid::Uuid::new_v4().simple()),
+            "view": {
+                "id": "V1",
+                "team_id": "T0TEST",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": { "values": values },
+                "hash": "h",
+                "title": { "type": "plain_text", "text": "t" },
+                "blocks": [],
+                "previous_view_id": null,
+                "root_view_id": "V1",
+                "app_id": "A0OTAGAI",
+                "bot_id": "B0OTAGAI"
+            },
+            "response_urls": [],
+            "is_enterprise_install": false
+        });
+        self.interaction(payload).await
+    }
+
+    /// POSTs an interaction payload as Slack does: a signed form with one field, `payload`.
+    pub async fn interaction(&self, payload: serde_json::Value) -> reqwest::Response {
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await
+    }
+
+    /// Sends `event` (the inner event) as a signed `event_callback` with a fresh `event_id`.
+    pub async fn event(&self, event: serde_json::Value) -> reqwest::Response {
+        let id = format!("Ev{}", uuid::Uuid::new_v4().simple());
+        self.event_with_id(&id, event, None).await
+    }
+
+    /// Sends `event` as a signed `event_callback` with `event_id`; `retry: Some(n)` marks it as
+    /// Slack's n-th retry (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason: http_timeout`).
+    pub async fn event_with_id(
+        &self,
+        event_id: &str,
+        event: serde_json::Value,
+        retry: Option<u32>,
+    ) -> reqwest::Response {
+        let body = serde_json::json!({
+            "token": "legacy-verification-token",
+            "type": "event_callback",
+            "team_id": "T0TEST",
+            "api_app_id": "A0OTAGAI",
+            "event": event,
+            "event_id": event_id,
+            "event_time": now_secs(),
+            "event_context": "EC0TEST",
+            "authorizations": [{ "team_id": "T0TEST", "user_id": "UOTAGAIBOT", "is_bot": true, "is_enterprise_install": false }],
+            "is_ext_shared_channel": false
+        })
+        .to_string();
+        let ts = now_secs();
+        let mut req = self
+            .http
+            .post(format!("{}/slack/events", self.address))
+            .header("content-type", "application/json")
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", sign(SIGNING_SECRET, ts, &body))
+            .body(body);
+        if let Some(n) = retry {
+            req = req
+                .header("x-slack-retry-num", n.to_string())
+                .header("x-slack-retry-reason", "http_timeout");
+        }
+        req.send().await.expect("request")
+    }
+
+    /// `user` adds the reaction `name` (`eyes`, `white_check_mark`, …) to the message `ts` in
+    /// `channel`: a `reaction_added` event.
+    pub async fn reaction(
+        &self,
+        user: &str,
+        channel: &str,
+        ts: &str,
+        name: &str,
+    ) -> reqwest::Response {
+        self.event(reaction_event(user, channel, ts, name)).await
+    }
+
+    /// `user` writes `text` in the thread of `thread_ts` in `channel`: a `message` event.
+    pub async fn thread_reply(
+        &self,
+        user: &str,
+        channel: &str,
+        thread_ts: &str,
+        text: &str,
+    ) -> reqwest::Response {
+        self.event(thread_reply_event(user, channel, thread_ts, text))
+            .await
     }
 
     /// `/thanks` as `user`.

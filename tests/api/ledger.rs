@@ -82,6 +82,7 @@ async fn run_ops(ops: Vec<Op>) {
                 text,
                 request_key: format!("prop-{i}"),
                 response_url: None,
+                team_domain: None,
             })
             .await;
         // The set-up must let every operation reach the rules: no Slack or database trouble.

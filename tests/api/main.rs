@@ -4,6 +4,7 @@
 mod fake_slack;
 mod helpers;
 
+mod ask;
 mod bonus;
 mod endpoints;
 mod ledger;

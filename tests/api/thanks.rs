@@ -770,6 +770,7 @@ async fn at(app: &TestApp, now: &str, user: &str, command: &str, text: &str) -> 
         text: text.into(),
         request_key: format!("trig-{}", uuid::Uuid::new_v4().simple()),
         response_url: None,
+        team_domain: None,
     })
     .await
     .text
