@@ -14,7 +14,7 @@ pub use ask::AskCommand;
 pub use bonus::{BonusCommand, TopScope};
 pub use mention::Mention;
 pub use one_on_one::{OneOnOneCommand, SnoozeFor};
-pub use thanks::ThanksCommand;
+pub use thanks::{ThanksCommand, split_values};
 
 /// One usage line: the syntax as typed, and the message-catalog key that explains it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -118,7 +118,7 @@ fn parse_points(token: &str, digits: &str) -> Result<u32, CommandError> {
 
 /// Records every `#tag` that names a company value; drops the trailing run of such tags from
 /// the message (so "… #teamwork" reads cleanly) but keeps tags inside a sentence as typed.
-fn split_values(rest: &str, company_values: &[String]) -> (String, Vec<String>) {
+pub fn split_values(rest: &str, company_values: &[String]) -> (String, Vec<String>) {
     let is_value = |tok: &str| -> Option<String> {
         let tag = tok
             .strip_prefix('#')?

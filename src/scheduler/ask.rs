@@ -10,7 +10,7 @@
 use super::Planned;
 use crate::app::App;
 use crate::config::EscalateTo;
-use crate::domain::{ChannelId, HelperRole, RequestState};
+use crate::domain::{ChannelId, RequestState};
 use crate::outbox::{AskNudge, Body, Destination, NudgeText, OutboundMessage, excerpt, permalink};
 use crate::storage::{self, ask, ask::NudgeKind};
 use chrono::{DateTime, Utc};
@@ -40,6 +40,15 @@ impl App {
             ask::due_nudges(&mut conn, now_ms).await?
         };
         report.considered = due.len();
+        let claimed: Vec<i64> = due
+            .iter()
+            .filter(|r| r.state == RequestState::Claimed)
+            .map(|r| r.id)
+            .collect();
+        let mut claimers = {
+            let mut conn = self.store.pool().acquire().await?;
+            ask::claimers_of(&mut conn, &claimed).await?
+        };
         for r in due {
             let Some(ts) = r.post_ts.clone() else {
                 continue;
@@ -57,15 +66,12 @@ impl App {
             };
             let mut messages: Vec<(NudgeKind, Option<OutboundMessage>)> = Vec::new();
             if r.nudged_at.is_none() && r.nudge_due_at <= now_ms {
-                let (kind, mentions) = if r.state == RequestState::Claimed {
-                    let mut conn = self.store.pool().acquire().await?;
-                    let claimers = ask::helpers(&mut conn, r.id)
-                        .await?
-                        .into_iter()
-                        .filter(|(_, role)| *role == HelperRole::Claimed)
-                        .map(|(u, _)| u.mention())
-                        .collect();
-                    (NudgeText::Claimers, claimers)
+                let who = claimers.remove(&r.id).unwrap_or_default();
+                let (kind, mentions) = if !who.is_empty() {
+                    (
+                        NudgeText::Claimers,
+                        who.iter().map(|u| u.mention()).collect(),
+                    )
                 } else {
                     let experts = self.settings.ask.experts_for(r.topic.as_deref());
                     (

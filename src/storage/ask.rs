@@ -362,3 +362,39 @@ pub async fn find(conn: &mut Conn, id: i64) -> sqlx::Result<Option<HelpRequest>>
         .await?;
     row.as_ref().map(from_row).transpose()
 }
+
+/// Who claimed each of these requests, in the order they did (the nudge pass's batch).
+pub async fn claimers_of(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, Vec<UserId>>> {
+    let mut out: std::collections::HashMap<i64, Vec<UserId>> = Default::default();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT request_id, user_id, helped_at FROM help_request_helpers \
+             WHERE role = 'claimed' AND request_id IN ({})",
+            super::pairs::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        let mut rows = q
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("request_id")?,
+                    r.try_get::<i64, _>("helped_at")?,
+                    parse_user(&r.try_get::<String, _>("user_id")?)?,
+                ))
+            })
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        rows.sort_by(|a, b| (a.0, a.1, a.2.as_str()).cmp(&(b.0, b.1, b.2.as_str())));
+        for (id, _, user) in rows {
+            out.entry(id).or_default().push(user);
+        }
+    }
+    Ok(out)
+}

@@ -78,7 +78,7 @@ impl App {
         Ok(lines.join("\n"))
     }
 
-    /// Working time as people read it: "1h 05m", or "–" when there is none to show.
+    /// Working time as people read it: "1h 5m" (「1時間5分」), or "–" when there is none to show.
     fn work_time(&self, l: Locale, ms: Option<i64>) -> String {
         match ms {
             None => tr0(l, "ask-stats-nothing"),

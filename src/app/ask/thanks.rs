@@ -134,18 +134,18 @@ impl App {
                 }
             },
         };
+        // Company values as `/thanks` reads them: `#teamwork` at the end is recorded, not shown.
+        let (message, values) =
+            crate::commands::split_values(&form.message, &self.settings.bonus.values);
         let rules = self.settings.bonus.rules();
         let assumed = vec![RecipientStatus::Person; recipients.len()];
-        if let Err(refusal) =
-            check_thanks(user, &recipients, &assumed, points, &form.message, &rules)
-        {
+        if let Err(refusal) = check_thanks(user, &recipients, &assumed, points, &message, &rules) {
             return Ok(Err(self.refusal_field(l, &refusal)));
         }
         let Some((statuses, locales)) = self.recipient_facts(&recipients).await else {
             return err("recipients", tr0(l, "refuse-slack-unavailable"));
         };
-        let valid = match check_thanks(user, &recipients, &statuses, points, &form.message, &rules)
-        {
+        let valid = match check_thanks(user, &recipients, &statuses, points, &message, &rules) {
             Ok(v) => v,
             Err(refusal) => return Ok(Err(self.refusal_field(l, &refusal))),
         };
@@ -193,7 +193,7 @@ impl App {
                 },
                 l,
                 &valid,
-                &[],
+                &values,
                 &locales,
             )
             .await?;
