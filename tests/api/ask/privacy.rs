@@ -1,0 +1,198 @@
+//! Anonymous questions: the asker's ID goes only into what is sent to them, their thanks is
+//! neither posted publicly nor quotes the question, and their ✅ (which Slack shows with their
+//! name) does not resolve.
+
+use super::*;
+use crate::both_backends;
+use crate::fake_slack::permalink;
+use otagai::config::EscalateTo;
+
+both_backends!(
+    an_anonymous_askers_id_appears_only_in_what_is_sent_to_them,
+    an_anonymous_askers_check_mark_does_not_resolve_and_their_dm_says_to_use_the_button,
+    an_anonymous_askers_thanks_is_not_posted_publicly_and_does_not_quote_the_question,
+);
+
+async fn an_anonymous_askers_id_appears_only_in_what_is_sent_to_them(backend: Backend) {
+    let app = spawn_ask_app_with(backend, |s| {
+        s.ask.escalate_to = Some(EscalateTo::Channel(ChannelId::parse("C0LEADS").unwrap()));
+    })
+    .await;
+    app.clock.set(t("2026-11-25T10:00:00+09:00"));
+    let q = ask(&app, "UANON", "anon #payroll Is my salary below the band?").await;
+    assert!(q.reply.contains("<#C0PAYROLL>"), "{}", q.reply);
+    let q2 = ask(&app, "UANON", "#laptops anon Can I get a bigger screen?").await;
+    // The link still reaches the asker.
+    app.slack
+        .wait_until(WAIT, "the link", || {
+            app.slack
+                .accepted(&format!("hooks/{}", q.trigger))
+                .into_iter()
+                .find(|h| said(h).contains(&permalink("C0PAYROLL", &q.ts)))
+        })
+        .await;
+
+    // Nudged and escalated while nobody answers the second one.
+    jobs_at(&app, "2026-11-25T12:00:30+09:00").await;
+    jobs_at(&app, "2026-11-26T10:00:30+09:00").await;
+    app.slack.wait_posts_in("C0LEADS", 2, WAIT).await;
+
+    app.clock.set(t("2026-11-26T11:00:00+09:00"));
+    claim(&app, &q, "UHELPER").await;
+    answer(&app, &q, "UHELPER2", "Ask HR for the band sheet.").await;
+    let dms = notices_to(&app, "UANON");
+    assert_eq!(
+        dms.len(),
+        1,
+        "the asker hears about the first claim: {dms:?}"
+    );
+    // The asker resolves with the button (a ✅ would show who reacted, so it does not count
+    // on an anonymous question).
+    resolve(&app, &q, "UANON").await;
+    assert_eq!(state_of(&app, &q).await, "resolved");
+    app.slack
+        .wait_until(WAIT, "the thanks offer", || {
+            thank_offers_to(&app, "UANON").pop()
+        })
+        .await;
+
+    let mine_other = app.command("UHELPER", "/ask", "mine").await;
+    let stats = app.command("UADMIN", "/ask", "stats").await;
+    let topics = app.command("UOTHER", "/ask", "topics").await;
+    for reply in [&mine_other, &stats, &topics] {
+        assert!(!reply.contains("UANON"), "{reply}");
+    }
+    let mine = app.command("UANON", "/ask", "mine").await;
+    assert!(
+        mine.contains(&permalink(&q2.channel, &q2.ts)),
+        "the asker sees their own: {mine}"
+    );
+    settle(&app).await;
+
+    // Only what is addressed to the asker may carry their ID.
+    let own_hooks: Vec<String> = [&q, &q2]
+        .iter()
+        .map(|q| format!("hooks/{}", q.trigger))
+        .collect();
+    let mut leaks = Vec::new();
+    for call in app.slack.all_calls() {
+        if !call.body.to_string().contains("UANON") {
+            continue;
+        }
+        let to_asker = match call.method.as_str() {
+            "users.info" => call.body["user"] == "UANON",
+            "chat.postMessage" | "conversations.open" => {
+                call.body["channel"] == "UANON" || call.body["users"] == "UANON"
+            }
+            "chat.postEphemeral" => call.body["user"] == "UANON",
+            m if m.starts_with("hooks/") => own_hooks.iter().any(|h| h == m),
+            _ => false,
+        };
+        if !to_asker {
+            leaks.push((call.method.clone(), call.body.clone()));
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "the anonymous asker's ID leaked: {leaks:#?}"
+    );
+    // Also not in the answers Slack gave back to otagai for posts elsewhere (they echo the text).
+    assert!(said(&q.post).contains("Is my salary below the band?"));
+}
+
+async fn an_anonymous_askers_thanks_is_not_posted_publicly_and_does_not_quote_the_question(
+    backend: Backend,
+) {
+    let app = spawn_ask_app_with(backend, |s| {
+        s.thanks.channel = Some(ChannelId::parse("C0THANKS").unwrap());
+    })
+    .await;
+    let q = ask(&app, "UANON", "anon #payroll Is my salary below the band?").await;
+    answer(&app, &q, "UHELPER", "Ask HR for the band sheet.").await;
+    resolve(&app, &q, "UANON").await;
+    app.slack
+        .wait_until(WAIT, "the thanks offer", || {
+            thank_offers_to(&app, "UANON").pop()
+        })
+        .await;
+    let trigger = format!("trig-thank-{}", uuid::Uuid::new_v4().simple());
+    let hook = format!("thank-{}", uuid::Uuid::new_v4().simple());
+    app.press_with_trigger(
+        "UANON",
+        "ask_thank",
+        &q.id,
+        "D0ANON",
+        "1700000000.000100",
+        &app.slack.response_url(&hook),
+        &trigger,
+    )
+    .await;
+    let calls = app.slack.wait_for("views.open", 1, WAIT).await;
+    let view = view_of(&calls[0]);
+    let prefilled = block(&view, "message")["element"]["initial_value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!prefilled.is_empty(), "{view}");
+    assert!(
+        !prefilled.contains("salary") && !prefilled.contains("band"),
+        "the prefilled thanks must not quote the anonymous question: {prefilled}"
+    );
+    assert!(
+        view.to_string().contains("anonymous"),
+        "the form says why it is not posted in the thread: {view}"
+    );
+    let thread_before = thread_of(&app, &q).len();
+    let answer = submit(&app, "UANON", &q, view_values(&["UHELPER"], &prefilled, "")).await;
+    assert!(is_accepted(&answer), "{answer}");
+    // Only the person thanked hears of it, from the asker; nothing public names the asker.
+    let dm = app
+        .slack
+        .wait_until(WAIT, "the thanks DM to the helper", || {
+            app.slack
+                .posts_in("UHELPER")
+                .into_iter()
+                .find(|p| said(p).contains("<@UANON>"))
+        })
+        .await;
+    assert!(said(&dm).contains("Thank you"), "{dm}");
+    settle(&app).await;
+    assert!(
+        app.slack.posts_in("C0THANKS").is_empty(),
+        "{:?}",
+        app.slack.posts_in("C0THANKS")
+    );
+    assert_eq!(
+        thread_of(&app, &q).len(),
+        thread_before,
+        "nothing naming the asker in the question's thread: {:?}",
+        thread_of(&app, &q)
+    );
+}
+
+async fn an_anonymous_askers_check_mark_does_not_resolve_and_their_dm_says_to_use_the_button(
+    backend: Backend,
+) {
+    let app = spawn_ask_app(backend).await;
+    let q = ask(&app, "UANON", "anon Is my salary below the band?").await;
+    answer(&app, &q, "UHELPER", "Ask HR for the band sheet.").await;
+    let dm = app
+        .slack
+        .wait_until(WAIT, "the first-answer DM", || {
+            app.slack.posts_in("UANON").into_iter().next()
+        })
+        .await;
+    assert!(
+        said(&dm).contains("press Resolved") && !said(&dm).contains("react with"),
+        "{dm}"
+    );
+    // Slack shows who reacted: a ✅ that resolved the post would confirm who asked.
+    ok(app
+        .reaction("UANON", &q.channel, &q.ts, "white_check_mark")
+        .await)
+    .await;
+    settle(&app).await;
+    assert_eq!(state_of(&app, &q).await, "answered");
+    resolve(&app, &q, "UANON").await;
+    assert_eq!(state_of(&app, &q).await, "resolved");
+}
