@@ -58,15 +58,20 @@ impl Period {
 /// The first instant of local day `date` in `tz`: midnight, or where a daylight-saving jump
 /// skips midnight (as in America/Santiago), the first minute that exists.
 pub fn day_starts_at(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let mut t = date.and_hms_opt(0, 0, 0).expect("midnight");
-    for _ in 0..(24 * 60) {
-        if let Some(start) = tz.from_local_datetime(&t).earliest() {
-            return start.with_timezone(&Utc);
-        }
-        t += chrono::Duration::minutes(1);
-    }
-    tz.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight"))
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
+    first_instant_from(tz, midnight)
+        .unwrap_or_else(|| tz.from_utc_datetime(&midnight))
         .with_timezone(&Utc)
+}
+
+/// The first instant at or after local time `local` that the wall clock in `tz` shows: `local`
+/// itself (its first occurrence where clocks go back) or, where clocks jump forward over it,
+/// the first minute after the jump. Clocks jump at whole minutes, by at most a day.
+pub(crate) fn first_instant_from(tz: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<Tz>> {
+    (0..=24 * 60).find_map(|m| {
+        let t = local.checked_add_signed(chrono::Duration::minutes(m))?;
+        tz.from_local_datetime(&t).earliest()
+    })
 }
 
 impl fmt::Display for Period {

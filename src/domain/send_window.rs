@@ -5,7 +5,7 @@
 //! 1 = Sunday, unlike Unix cron, so numbered weekdays are refused in favour of names.
 
 use super::calendar::{Holidays, QuietHours};
-use super::period::day_starts_at;
+use super::period::{day_starts_at, first_instant_from};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use cron::Schedule;
@@ -160,15 +160,6 @@ fn is_repeat(slot: &DateTime<Tz>) -> bool {
         .from_local_datetime(&slot.naive_local())
         .earliest()
         .is_some_and(|first| first < *slot)
-}
-
-/// The first instant at or after local time `local` that the wall clock in `tz` shows: `local`
-/// itself, or where clocks jump forward over it, the first minute after the jump.
-fn first_instant_from(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Tz>> {
-    (0..=24 * 60).find_map(|m| {
-        let t = local.checked_add_signed(Duration::minutes(m))?;
-        tz.from_local_datetime(&t).earliest()
-    })
 }
 
 #[cfg(test)]

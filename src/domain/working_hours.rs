@@ -8,9 +8,8 @@
 //! twice, the first occurrence counts.
 
 use super::calendar::Holidays;
-use chrono::{
-    DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
+use super::period::first_instant_from;
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// How many local days any one question looks through (about eleven years): past that,
@@ -205,22 +204,10 @@ impl WorkingHours {
         if !self.days[weekday] || self.holidays.is_holiday(day) {
             return None;
         }
-        let open = first_instant_from(self.tz, day.and_time(self.start))?;
-        let close = first_instant_from(self.tz, day.and_time(self.end))?;
+        let open = first_instant_from(self.tz, day.and_time(self.start))?.with_timezone(&Utc);
+        let close = first_instant_from(self.tz, day.and_time(self.end))?.with_timezone(&Utc);
         (open < close).then_some((open, close))
     }
-}
-
-/// The first instant whose wall clock in `tz` shows `local` or later: `local` itself (its
-/// first occurrence where clocks go back) or, where clocks jump forward over it, the instant
-/// of the jump.
-fn first_instant_from(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    // Clocks jump at whole minutes, by at most a day; a jump at 02:00 lands on, say, 03:00.
-    (0..=24 * 60).find_map(|m| {
-        let t = local.checked_add_signed(Duration::minutes(m))?;
-        let first = tz.from_local_datetime(&t).earliest()?;
-        Some(first.with_timezone(&Utc))
-    })
 }
 
 /// The most working time a setting may ask for, in working days.
@@ -275,6 +262,7 @@ pub fn parse_work_duration(text: &str, day_length: Duration) -> Result<Duration,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{NaiveDateTime, TimeZone};
     use chrono_tz::America::{New_York, Santiago};
     use chrono_tz::Asia::Tokyo;
 
