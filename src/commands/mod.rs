@@ -1,7 +1,7 @@
 //! Slash-command text -> typed command. Pure: no Slack, no database, no clock.
 //!
 //! Every grammar lives in its own file with dense table tests. The usage lines that `help`
-//! shows are generated from [`USAGE`] tables next to each grammar, so help cannot drift from
+//! shows are generated from `USAGE` tables next to each grammar, so help cannot drift from
 //! what the parser accepts.
 
 mod ask;

@@ -2,6 +2,37 @@
 
 use std::fmt;
 
+/// The plumbing every string ID shares: `as_str`, serde through `String` (so a stored or sent
+/// ID is parsed again on the way in), and `Display` as the bare ID.
+macro_rules! string_id {
+    ($t:ident) => {
+        impl $t {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $t {
+            type Error = String;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(value: $t) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 /// A Slack user ID (`U…` or `W…` for Enterprise Grid), the only way otagai names a person.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -25,34 +56,13 @@ impl UserId {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// How Slack renders a mention of this user.
     pub fn mention(&self) -> String {
         format!("<@{}>", self.0)
     }
 }
 
-impl TryFrom<String> for UserId {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<UserId> for String {
-    fn from(value: UserId) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_id!(UserId);
 
 /// A Slack conversation ID: a channel (`C…`), a private channel or group (`G…`) or a DM (`D…`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -75,30 +85,9 @@ impl ChannelId {
             ))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for ChannelId {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ChannelId> for String {
-    fn from(value: ChannelId) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for ChannelId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_id!(ChannelId);
 
 /// A Slack user-group ID (`S…`), the handle behind a mention like `@design-team`.
 #[derive(
@@ -125,34 +114,13 @@ impl UserGroupId {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// How Slack renders a mention of this group, which notifies its members.
     pub fn mention(&self) -> String {
         format!("<!subteam^{}>", self.0)
     }
 }
 
-impl TryFrom<String> for UserGroupId {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<UserGroupId> for String {
-    fn from(value: UserGroupId) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for UserGroupId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_id!(UserGroupId);
 
 /// Who gets mentioned on a help request: a person or a user group.
 ///
