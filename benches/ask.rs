@@ -28,28 +28,21 @@
 //! for a look with `sqlite3` or `psql`. Run without `--bench` (as `cargo test --all-targets`
 //! does) it only makes a small smoke run on SQLite.
 
-#[path = "../tests/api/fake_slack.rs"]
-mod fake_slack;
+mod support;
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use fake_slack::FakeSlack;
 use otagai::app::{App, CommandRequest};
 use otagai::clock::ShiftedClock;
-use otagai::config::{AskTopic, Deployment, EscalateTo, Settings};
+use otagai::config::{AskTopic, EscalateTo, Settings};
 use otagai::domain::{ChannelId, Expert, UserGroupId, UserId};
-use otagai::startup::Application;
 use otagai::storage;
-use sqlx::Row;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::fake_slack::FakeSlack;
+use support::{Backend, Bulk, Db, env_num, minus, ms, q, q_opt};
 
-const SIGNING_SECRET: &str = "bench-signing-secret-0123456789";
-const BOT_TOKEN: &str = "xoxb-bench-token";
-/// Rows per multi-row INSERT.
-const CHUNK: usize = 500;
 /// The help channel (questions without a topic, and topics without their own channel).
 const HELP_CHANNEL: &str = "C0HELP";
 /// Where escalations go: a user group, mentioned in the request's thread.
@@ -84,10 +77,6 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 17).unwrap()
 }
 
-fn minus(d: NaiveDate, days: u64) -> NaiveDate {
-    d.checked_sub_days(Days::new(days)).unwrap()
-}
-
 /// `minutes` after local midnight of `day` in Tokyo.
 fn at(day: NaiveDate, minutes: usize) -> DateTime<Utc> {
     let midnight = tokyo()
@@ -99,74 +88,6 @@ fn at(day: NaiveDate, minutes: usize) -> DateTime<Utc> {
 
 fn mins(m: usize) -> chrono::Duration {
     chrono::Duration::minutes(m as i64)
-}
-
-#[derive(Clone)]
-enum Backend {
-    Sqlite,
-    Postgres(String),
-}
-
-impl Backend {
-    fn name(&self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-}
-
-/// A database for one run, removed afterwards.
-struct Db {
-    url: String,
-    drop_with: Option<(String, String)>,
-    dir: Option<std::path::PathBuf>,
-}
-
-impl Db {
-    async fn create(backend: &Backend) -> anyhow::Result<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir =
-                    std::env::temp_dir().join(format!("otagai-bench-ask-{}", uuid::Uuid::new_v4()));
-                std::fs::create_dir_all(&dir)?;
-                Ok(Self {
-                    url: format!("sqlite://{}", dir.join("bench.db").display()),
-                    drop_with: None,
-                    dir: Some(dir),
-                })
-            }
-            Backend::Postgres(admin) => {
-                use sqlx::Connection;
-                let name = format!("bench_ask_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(admin).await?;
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await?;
-                conn.close().await?;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                Ok(Self {
-                    url: format!("{base}/{name}"),
-                    drop_with: Some((admin.clone(), name)),
-                    dir: None,
-                })
-            }
-        }
-    }
-
-    async fn remove(self) {
-        if let Some((admin, name)) = &self.drop_with {
-            use sqlx::Connection;
-            if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut c)
-                    .await;
-            }
-        }
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
 }
 
 // ---- the settings ----
@@ -235,7 +156,7 @@ const KINDS: [Kind; 9] = [
 impl Kind {
     fn of(i: usize) -> Kind {
         // Spread the kinds over requests (and so over topics) pseudo-randomly.
-        let h = ((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % 1000;
+        let h = support::per_mille(i);
         match h {
             0..20 => Kind::DueNudge,
             20..30 => Kind::ClaimedDue,
@@ -302,58 +223,6 @@ impl Expected {
     fn queued(&self) -> usize {
         self.experts + self.claimers + self.escalations
     }
-}
-
-/// Collects rows into multi-row INSERT statements of [`CHUNK`] rows.
-struct Bulk {
-    head: String,
-    rows: Vec<String>,
-    statements: Vec<String>,
-    total: usize,
-}
-
-impl Bulk {
-    fn new(head: impl Into<String>) -> Self {
-        Self {
-            head: head.into(),
-            rows: Vec::with_capacity(CHUNK),
-            statements: Vec::new(),
-            total: 0,
-        }
-    }
-
-    fn push(&mut self, row: String) {
-        self.rows.push(row);
-        self.total += 1;
-        if self.rows.len() == CHUNK {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.rows.is_empty() {
-            return;
-        }
-        let mut sql = String::with_capacity(self.head.len() + self.rows.len() * 200);
-        sql.push_str(&self.head);
-        sql.push_str(" VALUES ");
-        sql.push_str(&self.rows.join(", "));
-        self.statements.push(sql);
-        self.rows.clear();
-    }
-
-    fn finish(mut self) -> (Vec<String>, usize) {
-        self.flush();
-        (self.statements, self.total)
-    }
-}
-
-fn q(s: &str) -> String {
-    format!("'{s}'")
-}
-
-fn q_opt(s: Option<&str>) -> String {
-    s.map_or_else(|| "NULL".into(), q)
 }
 
 fn ms_opt(t: Option<DateTime<Utc>>) -> String {
@@ -548,16 +417,11 @@ fn seed_statements(
         }
     }
 
-    let mut statements = Vec::new();
     let mut seeded = Seeded::default();
-    for (bulk, count) in [
+    let statements = support::finish_all([
         (requests, &mut seeded.requests),
         (helpers, &mut seeded.helpers),
-    ] {
-        let (s, total) = bulk.finish();
-        statements.extend(s);
-        *count = total;
-    }
+    ]);
     (statements, seeded, e)
 }
 
@@ -568,21 +432,7 @@ async fn seed(
     settings: &Settings,
 ) -> anyhow::Result<(Seeded, Expected)> {
     let (statements, seeded, expected) = seed_statements(n, postgres, settings);
-    let mut tx = app.store.begin().await?;
-    for sql in &statements {
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    if postgres {
-        // Explicit ids leave the identity behind; and autovacuum would have analysed tables this
-        // size long ago in a running workspace.
-        sqlx::raw_sql(
-            "SELECT setval(pg_get_serial_sequence('help_requests', 'id'), \
-             (SELECT MAX(id) FROM help_requests)); ANALYZE",
-        )
-        .execute(app.store.pool())
-        .await?;
-    }
+    support::insert_all(app, &statements, postgres, "help_requests").await?;
     Ok((seeded, expected))
 }
 
@@ -598,7 +448,6 @@ const ASKED_SINCE_SQL: &str =
     "SELECT topic, asked_at, answered_at, resolved_at FROM help_requests WHERE asked_at >= $1";
 
 async fn explain(app: &App, postgres: bool) -> anyhow::Result<String> {
-    let mut out = String::new();
     let now_ms = storage::millis(bench_now()).to_string();
     let since_ms = storage::millis(bench_now() - chrono::Duration::days(STATS_DAYS)).to_string();
     let queries = [
@@ -614,25 +463,7 @@ async fn explain(app: &App, postgres: bool) -> anyhow::Result<String> {
                 .to_owned(),
         ),
     ];
-    for (name, sql) in queries {
-        let _ = writeln!(out, "  {name}:");
-        if postgres {
-            let rows = sqlx::query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"))
-                .fetch_all(app.store.pool())
-                .await?;
-            for r in rows {
-                let _ = writeln!(out, "    {}", r.try_get::<String, _>(0)?);
-            }
-        } else {
-            let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(app.store.pool())
-                .await?;
-            for r in rows {
-                let _ = writeln!(out, "    {}", r.try_get::<String, _>(3)?);
-            }
-        }
-    }
-    Ok(out)
+    support::explain(app, postgres, &queries).await
 }
 
 // ---- one run ----
@@ -674,35 +505,21 @@ async fn run_once(
     settings: &Settings,
     show_plans: bool,
 ) -> anyhow::Result<Run> {
-    let postgres = matches!(backend, Backend::Postgres(_));
+    let postgres = backend.is_postgres();
     let slack = FakeSlack::start().await;
     slack.add_user(ADMIN, "en-US");
-    let db = Db::create(backend).await?;
-    let deployment = Deployment::from_env(|k| match k {
-        "DATABASE_URL" => Some(db.url.clone()),
-        "SLACK_API_URL" => Some(slack.api_url.clone()),
-        "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
-        "SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.into()),
-        "OTAGAI_LISTEN" => Some("127.0.0.1:0".into()),
-        _ => None,
-    })?;
+    let db = Db::create(backend, "ask").await?;
     // Built as `serve` builds it (same pool), but not served: no worker drains the outbox and
     // no scheduler ticks on its own. The clock is set to the bench's instant (for what the
     // outbox records and for `/ask stats`' window).
     let clock = Arc::new(ShiftedClock::new());
     clock.set(bench_now());
-    let application = Application::build(settings.clone(), &deployment)
+    let application = support::build(&db, &slack, settings.clone())
         .await?
         .with_clock(clock.clone());
     let app = application.app().clone();
     let result = measure(&app, &clock, n, postgres, settings, show_plans).await;
-    app.store.close().await;
-    drop(application);
-    if std::env::var_os("BENCH_KEEP_DB").is_some() {
-        eprintln!("  kept the database (BENCH_KEEP_DB): {}", db.url);
-    } else {
-        db.remove().await;
-    }
+    support::close(application, db).await;
     result
 }
 
@@ -941,59 +758,34 @@ impl Run {
 
 // ---- reporting ----
 
-fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (v[0], v[v.len() / 2], v[v.len() - 1])
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// A figure taken from each run.
-type Measure = Box<dyn Fn(&Run) -> f64>;
-
 fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
-    println!();
-    println!(
-        "{:<9} {:<44} {:>10} {:>10} {:>10}",
-        "backend", "measure", "min", "median", "max"
-    );
-    for (backend, runs) in results {
-        let rows: Vec<(&str, Measure)> = vec![
-            ("seed (s)", Box::new(|r: &Run| r.seed.as_secs_f64())),
-            (
-                "pass, nothing due (ms)",
-                Box::new(|r: &Run| ms(r.nothing_due)),
-            ),
-            ("  read due_nudges (ms)", Box::new(|r: &Run| ms(r.read_due))),
-            ("dry run (ms)", Box::new(|r: &Run| ms(r.dry))),
-            (
-                "first pass, enqueues the due (ms)",
-                Box::new(|r: &Run| ms(r.first)),
-            ),
-            (
-                "  of which per message (ms)",
-                Box::new(|r: &Run| (ms(r.first) - ms(r.read_due)) / r.first_queued.max(1) as f64),
-            ),
-            (
-                "second pass, nothing new (ms)",
-                Box::new(|r: &Run| ms(r.second)),
-            ),
-            ("/ask stats, 30 days (ms)", Box::new(|r: &Run| ms(r.stats))),
-            (
-                "  read asked_since (ms)",
-                Box::new(|r: &Run| ms(r.read_asked_since)),
-            ),
-        ];
-        for (name, f) in rows {
-            let (min, med, max) = stats(runs.iter().map(&f).collect());
-            let prec = if name.starts_with("seed") { 2 } else { 1 };
-            println!(
-                "{:<9} {:<44} {:>10.prec$} {:>10.prec$} {:>10.prec$}",
-                backend, name, min, med, max
-            );
-        }
+    let measures: Vec<(&str, support::Measure<Run>)> = vec![
+        ("seed (s)", Box::new(|r: &Run| r.seed.as_secs_f64())),
+        (
+            "pass, nothing due (ms)",
+            Box::new(|r: &Run| ms(r.nothing_due)),
+        ),
+        ("  read due_nudges (ms)", Box::new(|r: &Run| ms(r.read_due))),
+        ("dry run (ms)", Box::new(|r: &Run| ms(r.dry))),
+        (
+            "first pass, enqueues the due (ms)",
+            Box::new(|r: &Run| ms(r.first)),
+        ),
+        (
+            "  of which per message (ms)",
+            Box::new(|r: &Run| (ms(r.first) - ms(r.read_due)) / r.first_queued.max(1) as f64),
+        ),
+        (
+            "second pass, nothing new (ms)",
+            Box::new(|r: &Run| ms(r.second)),
+        ),
+        ("/ask stats, 30 days (ms)", Box::new(|r: &Run| ms(r.stats))),
+        (
+            "  read asked_since (ms)",
+            Box::new(|r: &Run| ms(r.read_asked_since)),
+        ),
+    ];
+    support::print_table(results, &measures, |backend, runs| {
         let r = &runs[0];
         let e = &r.expected;
         println!(
@@ -1030,24 +822,12 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
             "{:<9} seeded: {} help requests ({n} requested), {} helper rows",
             backend, r.seeded.requests, r.seeded.helpers
         );
-        println!();
-    }
+    });
 }
 
 fn main() -> anyhow::Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let full = std::env::args().any(|a| a == "--bench");
-    let env_num = |k: &str, default: usize| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
+    support::init_tracing();
+    let full = support::full_run();
     let (n, iterations) = if full {
         (
             env_num("BENCH_REQUESTS", 100_000).max(1),
@@ -1056,16 +836,7 @@ fn main() -> anyhow::Result<()> {
     } else {
         (2_000, 1)
     };
-    let mut backends = vec![Backend::Sqlite];
-    if full {
-        let pg = ["BENCH_POSTGRES_URL", "TEST_POSTGRES_URL"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        match pg {
-            Some(url) => backends.push(Backend::Postgres(url)),
-            None => eprintln!("BENCH_POSTGRES_URL / TEST_POSTGRES_URL not set: SQLite only"),
-        }
-    }
+    let backends = support::backends(full);
 
     let settings = bench_settings();
     let now = bench_now();
@@ -1079,7 +850,7 @@ fn main() -> anyhow::Result<()> {
         settings.org.timezone,
         settings.ask.nudge_after.num_minutes(),
         settings.ask.escalate_after.num_minutes(),
-        std::thread::available_parallelism().map_or(0, |p| p.get())
+        support::cores()
     );
     println!(
         "nothing-due pass at {}, second pass at {}",
@@ -1116,53 +887,32 @@ fn main() -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Runtime::new()?;
     let total = Instant::now();
-    let results = runtime.block_on(async {
-        let mut results = Vec::new();
-        for backend in &backends {
-            let mut runs = Vec::new();
-            for it in 0..iterations {
-                eprintln!(
-                    "{}: iteration {}/{iterations} ({n} requests)…",
-                    backend.name(),
-                    it + 1
-                );
-                let run = run_once(backend, n, &settings, it == 0).await?;
-                eprintln!(
-                    "  seed {:.2} s, nothing due {:.1} ms, dry {:.1} ms, first {:.1} ms \
-                     ({} queued), second {:.1} ms ({} queued), stats {:.1} ms",
-                    run.seed.as_secs_f64(),
-                    ms(run.nothing_due),
-                    ms(run.dry),
-                    ms(run.first),
-                    run.first_queued,
-                    ms(run.second),
-                    run.second_queued,
-                    ms(run.stats)
-                );
-                runs.push(run);
-            }
-            results.push((backend.name(), runs));
-        }
-        anyhow::Ok(results)
-    })?;
+    let what = format!("{n} requests");
+    let results = runtime.block_on(support::iterate(
+        &backends,
+        iterations,
+        &what,
+        async |backend, it| {
+            let run = run_once(backend, n, &settings, it == 0).await?;
+            eprintln!(
+                "  seed {:.2} s, nothing due {:.1} ms, dry {:.1} ms, first {:.1} ms \
+                 ({} queued), second {:.1} ms ({} queued), stats {:.1} ms",
+                run.seed.as_secs_f64(),
+                ms(run.nothing_due),
+                ms(run.dry),
+                ms(run.first),
+                run.first_queued,
+                ms(run.second),
+                run.second_queued,
+                ms(run.stats)
+            );
+            Ok(run)
+        },
+    ))?;
     print_table(&results, n);
     if let Some((_, runs)) = results.first() {
         println!("/ask stats reply (first run):\n{}", runs[0].stats_reply);
     }
     println!("total bench time: {:.1} s", total.elapsed().as_secs_f64());
-    let problems: Vec<String> = results
-        .iter()
-        .flat_map(|(b, runs)| {
-            runs.iter().enumerate().flat_map(move |(i, r)| {
-                r.problems()
-                    .into_iter()
-                    .map(move |p| format!("{b} iteration {}: {p}", i + 1))
-            })
-        })
-        .collect();
-    for p in &problems {
-        eprintln!("FAIL {p}");
-    }
-    anyhow::ensure!(problems.is_empty(), "{} check(s) failed", problems.len());
-    Ok(())
+    support::verdict(&results, Run::problems)
 }

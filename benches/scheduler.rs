@@ -24,28 +24,21 @@
 //! `BENCH_KEEP_DB=1` keeps the databases for a look with `sqlite3` or `psql`. Run without `--bench` (as `cargo test
 //! --all-targets` does) it only makes a small smoke run on SQLite.
 
-#[path = "../tests/api/fake_slack.rs"]
-mod fake_slack;
+mod support;
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use fake_slack::FakeSlack;
 use otagai::app::App;
-use otagai::config::{Deployment, Settings};
+use otagai::config::Settings;
 use otagai::domain::BANK;
-use otagai::startup::Application;
 use otagai::storage::{self, pairs, reminders};
-use sqlx::Row;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::fake_slack::FakeSlack;
+use support::{Backend, Bulk, Db, env_num, minus, ms, plus, q, q_opt};
 
-const SIGNING_SECRET: &str = "bench-signing-secret-0123456789";
-const BOT_TOKEN: &str = "xoxb-bench-token";
 /// Reports per manager.
 const TEAM: usize = 8;
-/// Rows per multi-row INSERT.
-const CHUNK: usize = 500;
 
 /// `BENCH_STALE_PERMILLE`: extra pairs (per mille) long overdue whose reminders are all sent
 /// (an abandoned pair: still read by every pass). Default 0.
@@ -74,84 +67,8 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 17).unwrap()
 }
 
-fn minus(d: NaiveDate, days: u64) -> NaiveDate {
-    d.checked_sub_days(Days::new(days)).unwrap()
-}
-
-fn plus(d: NaiveDate, days: u64) -> NaiveDate {
-    d.checked_add_days(Days::new(days)).unwrap()
-}
-
 fn ms_of(d: NaiveDate) -> i64 {
     storage::millis(Utc.from_utc_datetime(&d.and_hms_opt(0, 30, 0).unwrap()))
-}
-
-#[derive(Clone)]
-enum Backend {
-    Sqlite,
-    Postgres(String),
-}
-
-impl Backend {
-    fn name(&self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-}
-
-/// A database for one run, removed afterwards.
-struct Db {
-    url: String,
-    drop_with: Option<(String, String)>,
-    dir: Option<std::path::PathBuf>,
-}
-
-impl Db {
-    async fn create(backend: &Backend) -> anyhow::Result<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir()
-                    .join(format!("otagai-bench-sched-{}", uuid::Uuid::new_v4()));
-                std::fs::create_dir_all(&dir)?;
-                Ok(Self {
-                    url: format!("sqlite://{}", dir.join("bench.db").display()),
-                    drop_with: None,
-                    dir: Some(dir),
-                })
-            }
-            Backend::Postgres(admin) => {
-                use sqlx::Connection;
-                let name = format!("bench_sched_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(admin).await?;
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await?;
-                conn.close().await?;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                Ok(Self {
-                    url: format!("{base}/{name}"),
-                    drop_with: Some((admin.clone(), name)),
-                    dir: None,
-                })
-            }
-        }
-    }
-
-    async fn remove(self) {
-        if let Some((admin, name)) = &self.drop_with {
-            use sqlx::Connection;
-            if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut c)
-                    .await;
-            }
-        }
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
 }
 
 // ---- the organisation ----
@@ -180,7 +97,7 @@ enum Kind {
 impl Kind {
     fn of(i: usize) -> Kind {
         // Spread the kinds over pairs (and so over managers and zones) pseudo-randomly.
-        let h = ((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % 1000;
+        let h = support::per_mille(i);
         let stale = STALE_PERMILLE.load(Ordering::Relaxed) as u64;
         if (55..55 + stale).contains(&h) {
             return Kind::DueFinished;
@@ -309,58 +226,6 @@ fn expected(n: usize, open: &[bool]) -> Expected {
     e
 }
 
-/// Collects rows into multi-row INSERT statements of [`CHUNK`] rows.
-struct Bulk {
-    head: String,
-    rows: Vec<String>,
-    statements: Vec<String>,
-    total: usize,
-}
-
-impl Bulk {
-    fn new(head: impl Into<String>) -> Self {
-        Self {
-            head: head.into(),
-            rows: Vec::with_capacity(CHUNK),
-            statements: Vec::new(),
-            total: 0,
-        }
-    }
-
-    fn push(&mut self, row: String) {
-        self.rows.push(row);
-        self.total += 1;
-        if self.rows.len() == CHUNK {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.rows.is_empty() {
-            return;
-        }
-        let mut sql = String::with_capacity(self.head.len() + self.rows.len() * 160);
-        sql.push_str(&self.head);
-        sql.push_str(" VALUES ");
-        sql.push_str(&self.rows.join(", "));
-        self.statements.push(sql);
-        self.rows.clear();
-    }
-
-    fn finish(mut self) -> (Vec<String>, usize) {
-        self.flush();
-        (self.statements, self.total)
-    }
-}
-
-fn q(s: &str) -> String {
-    format!("'{s}'")
-}
-
-fn q_opt(s: Option<String>) -> String {
-    s.map_or_else(|| "NULL".into(), |s| q(&s))
-}
-
 /// Row counts of what was seeded.
 #[derive(Debug, Default, Clone)]
 struct Seeded {
@@ -385,18 +250,15 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
         "INSERT INTO pairs (id, manager_id, report_id, cadence, added_on, added_at, added_by, \
          last_met_on, due_on, remind_from, paused, snoozed_until, ended_at){overriding}"
     ));
-    let mut users = Bulk::new(
-        "INSERT INTO slack_users (user_id, is_bot, deleted, locale, tz, fetched_at)".to_owned(),
-    );
+    let mut users =
+        Bulk::new("INSERT INTO slack_users (user_id, is_bot, deleted, locale, tz, fetched_at)");
     let mut rems = Bulk::new(
-        "INSERT INTO reminders (pair_id, due_on, kind, seq, local_day, sent_at, questions)"
-            .to_owned(),
+        "INSERT INTO reminders (pair_id, due_on, kind, seq, local_day, sent_at, questions)",
     );
     let mut items = Bulk::new(
-        "INSERT INTO action_items (pair_id, body, created_by, created_at, done_at, done_by)"
-            .to_owned(),
+        "INSERT INTO action_items (pair_id, body, created_by, created_at, done_at, done_by)",
     );
-    let mut topics = Bulk::new("INSERT INTO topics (pair_id, body, added_by, added_at)".to_owned());
+    let mut topics = Bulk::new("INSERT INTO topics (pair_id, body, added_by, added_at)");
     let fetched = now_ms - 3_600_000;
 
     for m in 0..=manager_of(n) {
@@ -464,10 +326,10 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
             q(&pairs::day(added_on)),
             ms_of(added_on),
             q(&mgr),
-            q_opt(last_met_on.map(pairs::day)),
+            q_opt(last_met_on.map(pairs::day).as_deref()),
             q(&pairs::day(due)),
-            q_opt(remind_from),
-            q_opt(snoozed.map(pairs::day)),
+            q_opt(remind_from.as_deref()),
+            q_opt(snoozed.map(pairs::day).as_deref()),
         ));
         // Two in three reports have a cached profile, in their manager's zone; always those
         // due the nudge (which goes out in the report's zone), so the expected count does not
@@ -584,39 +446,20 @@ fn seed_statements(n: usize, postgres: bool) -> (Vec<String>, Seeded) {
         }
     }
 
-    let mut statements = Vec::new();
     let mut seeded = Seeded::default();
-    for (bulk, count) in [
+    let statements = support::finish_all([
         (pairs_sql, &mut seeded.pairs),
         (users, &mut seeded.users),
         (rems, &mut seeded.reminders),
         (items, &mut seeded.action_items),
         (topics, &mut seeded.topics),
-    ] {
-        let (s, total) = bulk.finish();
-        statements.extend(s);
-        *count = total;
-    }
+    ]);
     (statements, seeded)
 }
 
 async fn seed(app: &App, n: usize, postgres: bool) -> anyhow::Result<Seeded> {
     let (statements, seeded) = seed_statements(n, postgres);
-    let mut tx = app.store.begin().await?;
-    for sql in &statements {
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    if postgres {
-        // Explicit ids leave the identity behind; and autovacuum would have analysed tables this
-        // size long ago in a running workspace.
-        sqlx::raw_sql(
-            "SELECT setval(pg_get_serial_sequence('pairs', 'id'), (SELECT MAX(id) FROM pairs)); \
-             ANALYZE",
-        )
-        .execute(app.store.pool())
-        .await?;
-    }
+    support::insert_all(app, &statements, postgres, "pairs").await?;
     Ok(seeded)
 }
 
@@ -636,7 +479,6 @@ const SENT_SQL: &str = "SELECT r.pair_id, r.kind, r.seq, r.local_day FROM remind
      ORDER BY r.pair_id, r.kind, r.seq";
 
 async fn explain(app: &App, postgres: bool, latest: NaiveDate) -> anyhow::Result<String> {
-    let mut out = String::new();
     let literal = q(&pairs::day(latest));
     let queries = [
         ("due_candidates", CANDIDATES_SQL.replace("$1", &literal)),
@@ -648,25 +490,7 @@ async fn explain(app: &App, postgres: bool, latest: NaiveDate) -> anyhow::Result
                 .to_owned(),
         ),
     ];
-    for (name, sql) in queries {
-        let _ = writeln!(out, "  {name}:");
-        if postgres {
-            let rows = sqlx::query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"))
-                .fetch_all(app.store.pool())
-                .await?;
-            for r in rows {
-                let _ = writeln!(out, "    {}", r.try_get::<String, _>(0)?);
-            }
-        } else {
-            let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(app.store.pool())
-                .await?;
-            for r in rows {
-                let _ = writeln!(out, "    {}", r.try_get::<String, _>(3)?);
-            }
-        }
-    }
-    Ok(out)
+    support::explain(app, postgres, &queries).await
 }
 
 // ---- one run ----
@@ -736,29 +560,15 @@ async fn run_once(
     open: &[bool],
     show_plans: bool,
 ) -> anyhow::Result<Run> {
-    let postgres = matches!(backend, Backend::Postgres(_));
+    let postgres = backend.is_postgres();
     let slack = FakeSlack::start().await;
-    let db = Db::create(backend).await?;
-    let deployment = Deployment::from_env(|k| match k {
-        "DATABASE_URL" => Some(db.url.clone()),
-        "SLACK_API_URL" => Some(slack.api_url.clone()),
-        "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
-        "SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.into()),
-        "OTAGAI_LISTEN" => Some("127.0.0.1:0".into()),
-        _ => None,
-    })?;
+    let db = Db::create(backend, "sched").await?;
     // Built as `serve` builds it (same pool), but not served: no worker drains the outbox and
     // no scheduler ticks on its own.
-    let application = Application::build(Settings::defaults(), &deployment).await?;
+    let application = support::build(&db, &slack, Settings::defaults()).await?;
     let app = application.app().clone();
     let result = measure(&app, n, open, postgres, show_plans).await;
-    app.store.close().await;
-    drop(application);
-    if std::env::var_os("BENCH_KEEP_DB").is_some() {
-        eprintln!("  kept the database (BENCH_KEEP_DB): {}", db.url);
-    } else {
-        db.remove().await;
-    }
+    support::close(application, db).await;
     result
 }
 
@@ -898,61 +708,36 @@ impl Run {
 
 // ---- reporting ----
 
-fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (v[0], v[v.len() / 2], v[v.len() - 1])
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// A figure taken from each run.
-type Measure = Box<dyn Fn(&Run) -> f64>;
-
 fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
-    println!();
-    println!(
-        "{:<9} {:<44} {:>10} {:>10} {:>10}",
-        "backend", "measure", "min", "median", "max"
-    );
-    for (backend, runs) in results {
-        let rows: Vec<(&str, Measure)> = vec![
-            ("seed (s)", Box::new(|r: &Run| r.seed.as_secs_f64())),
-            ("pass, nothing due (ms)", Box::new(|r: &Run| ms(r.on_track))),
-            (
-                "  read due_candidates (ms)",
-                Box::new(|r: &Run| ms(r.read_candidates)),
-            ),
-            (
-                "  read sent_this_period (ms)",
-                Box::new(|r: &Run| ms(r.read_sent)),
-            ),
-            ("dry run (ms)", Box::new(|r: &Run| ms(r.dry))),
-            (
-                "first pass, enqueues the due (ms)",
-                Box::new(|r: &Run| ms(r.first)),
-            ),
-            (
-                "  of which per reminder (ms)",
-                Box::new(|r: &Run| {
-                    (ms(r.first) - ms(r.read_candidates) - ms(r.read_sent))
-                        / r.first_queued.max(1) as f64
-                }),
-            ),
-            (
-                "second pass, nothing new (ms)",
-                Box::new(|r: &Run| ms(r.second)),
-            ),
-        ];
-        for (name, f) in rows {
-            let (min, med, max) = stats(runs.iter().map(&f).collect());
-            let prec = if name.starts_with("seed") { 2 } else { 1 };
-            println!(
-                "{:<9} {:<44} {:>10.prec$} {:>10.prec$} {:>10.prec$}",
-                backend, name, min, med, max
-            );
-        }
+    let measures: Vec<(&str, support::Measure<Run>)> = vec![
+        ("seed (s)", Box::new(|r: &Run| r.seed.as_secs_f64())),
+        ("pass, nothing due (ms)", Box::new(|r: &Run| ms(r.on_track))),
+        (
+            "  read due_candidates (ms)",
+            Box::new(|r: &Run| ms(r.read_candidates)),
+        ),
+        (
+            "  read sent_this_period (ms)",
+            Box::new(|r: &Run| ms(r.read_sent)),
+        ),
+        ("dry run (ms)", Box::new(|r: &Run| ms(r.dry))),
+        (
+            "first pass, enqueues the due (ms)",
+            Box::new(|r: &Run| ms(r.first)),
+        ),
+        (
+            "  of which per reminder (ms)",
+            Box::new(|r: &Run| {
+                (ms(r.first) - ms(r.read_candidates) - ms(r.read_sent))
+                    / r.first_queued.max(1) as f64
+            }),
+        ),
+        (
+            "second pass, nothing new (ms)",
+            Box::new(|r: &Run| ms(r.second)),
+        ),
+    ];
+    support::print_table(results, &measures, |backend, runs| {
         let r = &runs[0];
         println!(
             "{:<9} counts: considered {} (expected {}), dry-run planned {}, first pass queued {} \
@@ -976,24 +761,12 @@ fn print_table(results: &[(&'static str, Vec<Run>)], n: usize) {
             r.seeded.action_items,
             r.seeded.topics
         );
-        println!();
-    }
+    });
 }
 
 fn main() -> anyhow::Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let full = std::env::args().any(|a| a == "--bench");
-    let env_num = |k: &str, default: usize| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
+    support::init_tracing();
+    let full = support::full_run();
     let (n, iterations) = if full {
         (
             env_num("BENCH_PAIRS", 100_000),
@@ -1007,16 +780,7 @@ fn main() -> anyhow::Result<()> {
         Ordering::Relaxed,
     );
     HISTORY.store(env_num("BENCH_HISTORY", 0), Ordering::Relaxed);
-    let mut backends = vec![Backend::Sqlite];
-    if full {
-        let pg = ["BENCH_POSTGRES_URL", "TEST_POSTGRES_URL"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        match pg {
-            Some(url) => backends.push(Backend::Postgres(url)),
-            None => eprintln!("BENCH_POSTGRES_URL / TEST_POSTGRES_URL not set: SQLite only"),
-        }
-    }
+    let backends = support::backends(full);
 
     // Which zones' windows are open at the bench's instant, by the app's own rules.
     let settings = Settings::defaults();
@@ -1037,7 +801,7 @@ fn main() -> anyhow::Result<()> {
         HISTORY.load(Ordering::Relaxed),
         settings.one_on_one.remind_at,
         settings.org.timezone,
-        std::thread::available_parallelism().map_or(0, |p| p.get())
+        support::cores()
     );
     println!(
         "{:<20} {:>17} {:>7} {:>9} {:>11} {:>10}",
@@ -1068,49 +832,28 @@ fn main() -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Runtime::new()?;
     let total = Instant::now();
-    let results = runtime.block_on(async {
-        let mut results = Vec::new();
-        for backend in &backends {
-            let mut runs = Vec::new();
-            for it in 0..iterations {
-                eprintln!(
-                    "{}: iteration {}/{iterations} ({n} pairs)…",
-                    backend.name(),
-                    it + 1
-                );
-                let run = run_once(backend, n, &open, it == 0).await?;
-                eprintln!(
-                    "  seed {:.2} s, nothing due {:.1} ms, dry {:.1} ms, first {:.1} ms \
-                     ({} queued), second {:.1} ms ({} queued)",
-                    run.seed.as_secs_f64(),
-                    ms(run.on_track),
-                    ms(run.dry),
-                    ms(run.first),
-                    run.first_queued,
-                    ms(run.second),
-                    run.second_queued
-                );
-                runs.push(run);
-            }
-            results.push((backend.name(), runs));
-        }
-        anyhow::Ok(results)
-    })?;
+    let what = format!("{n} pairs");
+    let results = runtime.block_on(support::iterate(
+        &backends,
+        iterations,
+        &what,
+        async |backend, it| {
+            let run = run_once(backend, n, &open, it == 0).await?;
+            eprintln!(
+                "  seed {:.2} s, nothing due {:.1} ms, dry {:.1} ms, first {:.1} ms \
+                 ({} queued), second {:.1} ms ({} queued)",
+                run.seed.as_secs_f64(),
+                ms(run.on_track),
+                ms(run.dry),
+                ms(run.first),
+                run.first_queued,
+                ms(run.second),
+                run.second_queued
+            );
+            Ok(run)
+        },
+    ))?;
     print_table(&results, n);
     println!("total bench time: {:.1} s", total.elapsed().as_secs_f64());
-    let problems: Vec<String> = results
-        .iter()
-        .flat_map(|(b, runs)| {
-            runs.iter().enumerate().flat_map(move |(i, r)| {
-                r.problems()
-                    .into_iter()
-                    .map(move |p| format!("{b} iteration {}: {p}", i + 1))
-            })
-        })
-        .collect();
-    for p in &problems {
-        eprintln!("FAIL {p}");
-    }
-    anyhow::ensure!(problems.is_empty(), "{} check(s) failed", problems.len());
-    Ok(())
+    support::verdict(&results, Run::problems)
 }

@@ -8,92 +8,21 @@
 //! number of requests per run (default 2000). Run without `--bench` (as `cargo test
 //! --all-targets` does) it only makes a small smoke run on SQLite.
 
-#[path = "../tests/api/fake_slack.rs"]
-mod fake_slack;
+mod support;
 
-use fake_slack::FakeSlack;
 use hmac::{Hmac, KeyInit, Mac};
-use otagai::config::{Deployment, Settings};
+use otagai::config::Settings;
 use otagai::domain::{Locale, UserId};
-use otagai::startup::Application;
 use sha2::Sha256;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::fake_slack::FakeSlack;
+use support::{Backend, Db, SIGNING_SECRET};
 use tokio::sync::watch;
 
-const SIGNING_SECRET: &str = "bench-signing-secret-0123456789";
-const BOT_TOKEN: &str = "xoxb-bench-token";
 const GIVERS: usize = 200;
 const RECIPIENTS: usize = 50;
-
-#[derive(Clone)]
-enum Backend {
-    Sqlite,
-    Postgres(String),
-}
-
-impl Backend {
-    fn name(&self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-}
-
-/// A database for one run, removed afterwards.
-struct Db {
-    url: String,
-    drop_with: Option<(String, String)>,
-    dir: Option<std::path::PathBuf>,
-}
-
-impl Db {
-    async fn create(backend: &Backend) -> anyhow::Result<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir =
-                    std::env::temp_dir().join(format!("otagai-bench-{}", uuid::Uuid::new_v4()));
-                std::fs::create_dir_all(&dir)?;
-                Ok(Self {
-                    url: format!("sqlite://{}", dir.join("bench.db").display()),
-                    drop_with: None,
-                    dir: Some(dir),
-                })
-            }
-            Backend::Postgres(admin) => {
-                use sqlx::Connection;
-                let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(admin).await?;
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await?;
-                conn.close().await?;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                Ok(Self {
-                    url: format!("{base}/{name}"),
-                    drop_with: Some((admin.clone(), name)),
-                    dir: None,
-                })
-            }
-        }
-    }
-
-    async fn remove(self) {
-        if let Some((admin, name)) = &self.drop_with {
-            use sqlx::Connection;
-            if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut c)
-                    .await;
-            }
-        }
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
 
 /// What one run measured.
 struct Report {
@@ -138,20 +67,12 @@ async fn run_once(
     requests: usize,
 ) -> anyhow::Result<Report> {
     let slack = FakeSlack::start().await;
-    let db = Db::create(backend).await?;
+    let db = Db::create(backend, "").await?;
     let mut settings = Settings::defaults();
     settings.org.locale = Locale::En;
     settings.bonus.monthly_budget = 1_000_000;
     settings.bonus.max_points_per_thanks = 1;
-    let deployment = Deployment::from_env(|k| match k {
-        "DATABASE_URL" => Some(db.url.clone()),
-        "SLACK_API_URL" => Some(slack.api_url.clone()),
-        "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
-        "SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.into()),
-        "OTAGAI_LISTEN" => Some("127.0.0.1:0".into()),
-        _ => None,
-    })?;
-    let application = Application::build(settings, &deployment).await?;
+    let application = support::build(&db, &slack, settings).await?;
     let address = format!("http://{}", application.local_addr());
     let app = application.app().clone();
     let store = app.store.clone();
@@ -326,31 +247,14 @@ fn print_table(reports: &[Report]) {
 }
 
 fn main() -> anyhow::Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let full = std::env::args().any(|a| a == "--bench");
+    support::init_tracing();
+    let full = support::full_run();
     let requests = if full {
-        std::env::var("BENCH_REQUESTS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(2000)
+        support::env_num("BENCH_REQUESTS", 2000)
     } else {
         40
     };
-    let mut backends = vec![Backend::Sqlite];
-    if full {
-        let pg = ["BENCH_POSTGRES_URL", "TEST_POSTGRES_URL"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        match pg {
-            Some(url) => backends.push(Backend::Postgres(url)),
-            None => eprintln!("BENCH_POSTGRES_URL / TEST_POSTGRES_URL not set: SQLite only"),
-        }
-    }
+    let backends = support::backends(full);
     let concurrencies: &[usize] = if full { &[16, 1] } else { &[4] };
     let runtime = tokio::runtime::Runtime::new()?;
     let total = Instant::now();
