@@ -907,3 +907,31 @@ fn jobs_run_enqueues_the_due_reminders_once_and_a_dry_run_only_prints_them() {
     );
     assert_eq!(db.count(outbox), 2);
 }
+
+#[test]
+fn the_logs_never_name_the_asker_of_an_anonymous_question() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en")
+        // Everything otagai and its libraries log, SQL included.
+        .env("RUST_LOG", "debug");
+    let r = run(
+        cmd,
+        "/ask anon Is my salary below the band?\n\
+         :as bob\n:reply Ask HR for the band sheet\n:press claim\n\
+         :as alice\n:press resolve\n:press thank\n:thank Thanks a lot for the pointer!\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    // The logs are there, about this very question...
+    assert!(r.stderr.contains("question posted"), "{}", r.stderr);
+    assert!(r.stderr.contains("\"resolved\""), "{}", r.stderr);
+    // ...and alice, who asked it, is in none of them; bob, who helped, may be.
+    assert!(
+        !r.stderr.contains("UALICE"),
+        "the anonymous asker is named in the logs:\n{}",
+        r.stderr
+    );
+}
