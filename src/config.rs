@@ -8,7 +8,7 @@
 
 use crate::domain::{
     Cadence, ChannelId, Expert, Holidays, Locale, QuietHours, ReminderPolicy, SendWindow,
-    ThanksRules, UserGroupId, UserId, WorkingHours, parse_work_duration,
+    ThanksRules, UserGroupId, UserId, WorkingHours, parse_work_duration, topic_name,
 };
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -711,18 +711,12 @@ impl Settings {
         let mut topics = BTreeMap::new();
         for (name, t) in &a.topics {
             let key = format!("ask.topics.{name}");
-            let lower = name.to_lowercase();
-            let valid = !lower.is_empty()
-                && lower.chars().count() <= 40
-                && lower
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-            if !valid {
+            let Some(lower) = topic_name(name) else {
                 return Err(ConfigError::new(
                     key,
                     "a topic name is 1 to 40 of a-z, 0-9, - and _, like payroll",
                 ));
-            }
+            };
             let topic = AskTopic {
                 channel: channel(&format!("{key}.channel"), &t.channel)?,
                 experts: experts(&format!("{key}.experts"), &t.experts)?,

@@ -8,9 +8,6 @@
 use super::thanks::tokens;
 use super::{CommandError, Usage};
 
-/// The longest topic name, in characters.
-const MAX_TOPIC_CHARS: usize = 40;
-
 const fn line(syntax: &'static str, explain_key: &'static str) -> Usage {
     Usage {
         syntax,
@@ -106,19 +103,14 @@ fn topic_name(token: &str) -> Result<String, CommandError> {
         }
         None => &token[1..],
     };
-    // ASCII lower-casing only: a full lower-casing would turn the Kelvin sign into `k`.
-    let name = name.to_ascii_lowercase();
-    let valid = (1..=MAX_TOPIC_CHARS).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-    if valid { Ok(name) } else { Err(bad()) }
+    crate::domain::topic_name(name).ok_or_else(bad)
 }
 
 #[cfg(test)]
 mod tests {
     use super::AskCommand::*;
     use super::*;
+    use crate::domain::MAX_TOPIC_CHARS;
     use CommandError as E;
 
     fn ask(topic: Option<&str>, anonymous: bool, question: &str) -> AskCommand {

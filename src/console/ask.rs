@@ -90,20 +90,7 @@ impl Console {
             channel_label(&q.channel),
             self.name(me)
         )?;
-        let outcome = self
-            .app
-            .track_request(
-                RequestRef::Post {
-                    channel: q.channel,
-                    ts: q.ts,
-                },
-                action,
-                me,
-                None,
-                None,
-            )
-            .await;
-        self.after_event(me, action, outcome, out).await
+        self.apply_event(me, q, action, out).await
     }
 
     /// `:reply text`: a reply in the last question's thread, applied as the events route
@@ -130,21 +117,24 @@ impl Console {
             channel_label(&q.channel),
             self.name(me)
         )?;
-        let outcome = self
-            .app
-            .track_request(
-                RequestRef::Post {
-                    channel: q.channel,
-                    ts: q.ts,
-                },
-                RequestAction::Reply,
-                me,
-                None,
-                None,
-            )
-            .await;
-        self.after_event(me, RequestAction::Reply, outcome, out)
-            .await
+        self.apply_event(me, q, RequestAction::Reply, out).await
+    }
+
+    /// Applies what `me` did on the question's post as the events route applies Slack's event
+    /// (found by channel and ts), then shows what it led to.
+    async fn apply_event(
+        &self,
+        me: &UserId,
+        q: PostedQuestion,
+        action: RequestAction,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
+        let post = RequestRef::Post {
+            channel: q.channel,
+            ts: q.ts,
+        };
+        let outcome = self.app.track_request(post, action, me, None, None).await;
+        self.after_event(me, action, outcome, out).await
     }
 
     /// Shows what an event led to. Slack answers nobody about a reaction, so when nothing

@@ -197,6 +197,21 @@ pub fn apply(facts: &RequestFacts, event: &RequestEvent) -> Result<Transition, A
     }
 }
 
+/// The longest topic name.
+pub const MAX_TOPIC_CHARS: usize = 40;
+
+/// A topic name as settings and `/ask #topic` write it: 1 to 40 of `a-z`, `0-9`, `-` and `_`,
+/// upper-case ASCII lowered (only ASCII: a full lower-casing would turn the Kelvin sign into
+/// `k`). `None` for anything else.
+pub fn topic_name(raw: &str) -> Option<String> {
+    let name = raw.to_ascii_lowercase();
+    let valid = (1..=MAX_TOPIC_CHARS).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    valid.then_some(name)
+}
+
 /// The longest question accepted, in characters a person sees (Slack's section text is 3000;
 /// the post adds its own lines).
 pub const MAX_QUESTION_CHARS: usize = 2800;

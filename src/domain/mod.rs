@@ -21,8 +21,9 @@ mod thanks;
 mod working_hours;
 
 pub use ask::{
-    AskRefusal, HelperRole, MAX_QUESTION_CHARS, QuestionRefusal, RequestEvent, RequestFacts,
-    RequestState, Transition, apply, check_question, helpers_of, median_ms,
+    AskRefusal, HelperRole, MAX_QUESTION_CHARS, MAX_TOPIC_CHARS, QuestionRefusal, RequestEvent,
+    RequestFacts, RequestState, Transition, apply, check_question, helpers_of, median_ms,
+    topic_name,
 };
 pub use budget::{BudgetState, Cost};
 pub use cadence::{Cadence, CadenceError};
