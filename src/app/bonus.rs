@@ -178,7 +178,10 @@ impl App {
                         ("date", i18n::date(l, date).into()),
                         ("who", i18n::list(l, &who).into()),
                         ("n", item.points_each.into()),
-                        ("message", item.message.into()),
+                        (
+                            "message",
+                            crate::domain::text::user_text(&item.message).into(),
+                        ),
                     ],
                 ));
             }

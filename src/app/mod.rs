@@ -21,6 +21,7 @@ pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 
 use crate::commands::{self, Command, CommandError};
 use crate::config::Settings;
+use crate::domain::text::user_text;
 use crate::domain::{ChannelId, Locale, UserId};
 use crate::i18n::{tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
@@ -50,6 +51,7 @@ pub struct CommandRequest {
     pub channel: Option<ChannelId>,
     /// `/thanks`, `/bonus`.
     pub command: String,
+    /// As Slack sends it: typed `&`, `<` and `>` escaped, mentions as `<@U…>` tokens.
     pub text: String,
     /// Identifies this request across Slack's retries and double submits (the trigger_id).
     pub request_key: String,
@@ -88,7 +90,10 @@ impl App {
             tracing::Span::current().record("user", tracing::field::display(&req.user));
         }
         let locale = self.locale_of(&req.user).await;
-        let parsed = commands::parse(&req.command, &req.text, &self.settings.bonus.values);
+        // Slack escapes what was typed; from here on, text is as the person typed it, and
+        // `domain::text::user_text` is what makes it Slack markup again.
+        let text = crate::domain::text::from_slack(&req.text);
+        let parsed = commands::parse(&req.command, &text, &self.settings.bonus.values);
         let result = match parsed {
             Err(e) => Ok(Reply::new(self.explain_command_error(
                 locale,
@@ -160,9 +165,11 @@ impl App {
     fn explain_command_error(&self, l: Locale, command: &str, e: &CommandError) -> String {
         let max = self.settings.bonus.max_points_per_thanks;
         match e {
-            CommandError::UnknownCommand(c) => {
-                tr(l, "err-unknown-command", &[("command", c.clone().into())])
-            }
+            CommandError::UnknownCommand(c) => tr(
+                l,
+                "err-unknown-command",
+                &[("command", user_text(c).into())],
+            ),
             CommandError::NoRecipient => tr0(l, "err-no-recipient"),
             CommandError::PlainMention(name) => {
                 let example = match command {
@@ -173,7 +180,10 @@ impl App {
                 tr(
                     l,
                     "err-plain-mention",
-                    &[("name", name.clone().into()), ("example", example.into())],
+                    &[
+                        ("name", user_text(name).into()),
+                        ("example", example.into()),
+                    ],
                 )
             }
             // Only /thanks addresses many people at once; elsewhere one person is meant.
@@ -185,18 +195,18 @@ impl App {
             CommandError::PointsNotWhole(t) => tr(
                 l,
                 "err-points-not-whole",
-                &[("token", t.clone().into()), ("max", max.into())],
+                &[("token", user_text(t).into()), ("max", max.into())],
             ),
             CommandError::NoMessage => tr0(l, "err-no-message"),
             CommandError::AmountNotWhole(t) => {
-                tr(l, "err-amount-not-whole", &[("token", t.clone().into())])
+                tr(l, "err-amount-not-whole", &[("token", user_text(t).into())])
             }
             CommandError::UnknownBonus(w) => {
-                tr(l, "err-unknown-bonus", &[("word", w.clone().into())])
+                tr(l, "err-unknown-bonus", &[("word", user_text(w).into())])
             }
             CommandError::Usage(u) => tr(l, "err-usage", &[("usage", (*u).into())]),
             CommandError::UnknownOneOnOne(w) => {
-                tr(l, "err-oneonone-unknown", &[("word", w.clone().into())])
+                tr(l, "err-oneonone-unknown", &[("word", user_text(w).into())])
             }
             CommandError::OneOnOneNoSubcommand => tr0(l, "err-oneonone-no-subcommand"),
             CommandError::BadCadence(c) => tr(
@@ -207,26 +217,30 @@ impl App {
                     ("max", crate::domain::Cadence::MAX_DAYS.into()),
                 ],
             ),
-            CommandError::BadDate(t) => {
-                tr(l, "err-oneonone-bad-date", &[("token", t.clone().into())])
-            }
+            CommandError::BadDate(t) => tr(
+                l,
+                "err-oneonone-bad-date",
+                &[("token", user_text(t).into())],
+            ),
             CommandError::BadSnooze(t) => tr(
                 l,
                 "err-oneonone-bad-snooze",
                 &[
-                    ("token", t.clone().into()),
+                    ("token", user_text(t).into()),
                     ("max", crate::domain::Cadence::MAX_DAYS.into()),
                 ],
             ),
             CommandError::BadTodoNumber(t) => tr(
                 l,
                 "err-oneonone-bad-todo-number",
-                &[("token", t.clone().into())],
+                &[("token", user_text(t).into())],
             ),
             CommandError::NoTodoText => tr0(l, "err-oneonone-no-todo-text"),
             CommandError::NoTopicText => tr0(l, "err-oneonone-no-topic-text"),
             CommandError::NoQuestion => tr0(l, "err-ask-no-question"),
-            CommandError::BadTopic(t) => tr(l, "err-ask-bad-topic", &[("token", t.clone().into())]),
+            CommandError::BadTopic(t) => {
+                tr(l, "err-ask-bad-topic", &[("token", user_text(t).into())])
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ mod period;
 pub mod questions;
 mod reminders;
 mod send_window;
+pub mod text;
 mod thanks;
 mod working_hours;
 

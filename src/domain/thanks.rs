@@ -62,8 +62,8 @@ pub enum ThanksRefusal {
 }
 
 /// Characters as a person sees them: "ありがとう" is 5, an emoji with a skin tone is 1, and
-/// Slack's markup counts as what it displays (`&amp;` is "&", `<@U012AB3CD>` is one mention,
-/// `<https://…|the doc>` is "the doc").
+/// Slack's tokens count as what they display (`<@U012AB3CD>` is one mention, `<https://…|the
+/// doc>` is "the doc"). The text is as typed ([`crate::domain::text::from_slack`]).
 pub fn visible_chars(text: &str) -> usize {
     let mut shown = String::with_capacity(text.len());
     let mut rest = text;
@@ -92,10 +92,6 @@ pub fn visible_chars(text: &str) -> usize {
         rest = &rest[open + len + 1..];
     }
     shown.push_str(rest);
-    let shown = shown
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
     shown.graphemes(true).count()
 }
 
@@ -286,8 +282,8 @@ mod tests {
 
     #[test]
     fn slack_markup_counts_as_what_it_displays() {
-        assert_eq!(visible_chars("A&amp;B"), 3);
-        assert_eq!(visible_chars("&lt;3"), 2);
+        assert_eq!(visible_chars("A&B"), 3);
+        assert_eq!(visible_chars("<3"), 2);
         assert_eq!(visible_chars("hi <@U012AB3CD>"), 4);
         assert_eq!(visible_chars("hi <@U012AB3CD|ann>"), 7);
         assert_eq!(visible_chars("see <https://example.com/x|the doc>"), 11);

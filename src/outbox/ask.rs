@@ -5,6 +5,7 @@
 //! An anonymous request's post carries no asker at all (`asker: None`), so no rendering can
 //! show who asked.
 
+use crate::domain::text::user_text;
 use crate::domain::{Locale, UserId};
 use crate::i18n::{self, tr, tr0};
 use serde::{Deserialize, Serialize};
@@ -104,7 +105,7 @@ impl AskPost {
             ),
             None => tr(l, "ask-post-header-anon", &[("topic", topic.into())]),
         };
-        let quote = super::without_broadcasts(&self.question);
+        let quote = user_text(&self.question);
         let mut helpers: Vec<UserId> = self.claimers.clone();
         for r in &self.repliers {
             if !helpers.contains(r) {
@@ -186,7 +187,10 @@ impl AskNudge {
                 &[
                     ("topic", topic.into()),
                     ("hours", self.waited_hours.into()),
-                    ("excerpt", self.excerpt.clone().unwrap_or_default().into()),
+                    (
+                        "excerpt",
+                        user_text(self.excerpt.as_deref().unwrap_or_default()).into(),
+                    ),
                     ("link", self.link.clone().unwrap_or_default().into()),
                 ],
             ),

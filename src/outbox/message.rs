@@ -3,6 +3,7 @@
 
 use super::ask::{AskNudge, AskPost};
 use super::one_on_one::ReminderDm;
+use crate::domain::text::user_text;
 use crate::domain::{ChannelId, Locale, UserId};
 use crate::i18n::{self, tr};
 use serde::{Deserialize, Serialize};
@@ -128,7 +129,7 @@ impl PostParts {
                 ("recipients", i18n::people(l, recipients).into()),
             ],
         );
-        let quote = without_broadcasts(message)
+        let quote = user_text(message)
             .lines()
             .map(|line| format!("> {line}"))
             .collect::<Vec<_>>()
@@ -196,7 +197,7 @@ impl OutboundMessage {
                     "thanks-dm",
                     &[
                         ("giver", giver.mention().into()),
-                        ("message", without_broadcasts(message).into()),
+                        ("message", user_text(message).into()),
                     ],
                 );
                 if *points > 0 {
@@ -248,7 +249,7 @@ impl OutboundMessage {
                 "ask-dm-resolved",
                 &[
                     ("people", i18n::people(l, helpers).into()),
-                    ("excerpt", excerpt.clone().into()),
+                    ("excerpt", user_text(excerpt).into()),
                     ("link", link.clone().into()),
                 ],
             ),
@@ -256,54 +257,9 @@ impl OutboundMessage {
     }
 }
 
-/// What people wrote is re-posted by the bot, so a `<!channel>`, `<!here>`, `<!everyone>` or a
-/// user-group mention typed into a thanks must not notify anyone: each becomes its plain label
-/// (`@here`, `@team`). Person mentions (`<@U…>`) stay, since naming colleagues is the point.
-pub fn without_broadcasts(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("<!") {
-        out.push_str(&rest[..at]);
-        let Some(len) = rest[at..].find('>') else {
-            out.push_str(&rest[at..].replacen("<!", "&lt;!", 1));
-            return out;
-        };
-        let inner = &rest[at + 2..at + len];
-        let label = match inner.split_once('|') {
-            Some((_, label)) => label.to_owned(),
-            None => format!("@{}", inner.split('^').next().unwrap_or(inner)),
-        };
-        out.push_str(&label.replace('<', "&lt;").replace('>', "&gt;"));
-        rest = &rest[at + len + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn broadcasts_typed_into_a_thanks_do_not_notify() {
-        let cases = [
-            (
-                "thanks <!channel> for the help",
-                "thanks @channel for the help",
-            ),
-            ("<!here> and <!everyone>", "@here and @everyone"),
-            ("ping <!subteam^S123|@devs> pls", "ping @devs pls"),
-            ("<!date^1392734382^{date}|Feb 18>", "Feb 18"),
-            (
-                "kept <@U123> and <#C1|general>",
-                "kept <@U123> and <#C1|general>",
-            ),
-            ("broken <!here", "broken &lt;!here"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(without_broadcasts(input), want, "{input}");
-        }
-    }
 
     #[test]
     fn the_public_post_quotes_every_line_without_broadcasts() {

@@ -13,7 +13,7 @@ mod one_on_one;
 pub mod worker;
 
 pub use ask::{Announce, AskNudge, AskPost, NudgeText, excerpt, permalink};
-pub use message::{Body, Destination, OutboundMessage, without_broadcasts};
+pub use message::{Body, Destination, OutboundMessage};
 pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
 

@@ -1,7 +1,7 @@
 //! The 1on1 messages: the reminder a manager gets and the pulse a report gets, in parts that
 //! the plain-text fallback and Block Kit both use.
 
-use super::message::without_broadcasts;
+use crate::domain::text::user_text;
 use crate::domain::{Locale, UserId};
 use crate::i18n::{self, tr, tr0};
 use chrono::NaiveDate;
@@ -23,7 +23,7 @@ impl ListedItem {
             "oneonone-item-line",
             &[
                 ("id", self.id.into()),
-                ("text", without_broadcasts(&self.body).into()),
+                ("text", user_text(&self.body).into()),
                 ("by", self.by.mention().into()),
             ],
         )
@@ -108,7 +108,7 @@ impl ReminderDm {
             let mut out = title;
             for item in items {
                 out.push('\n');
-                let body = without_broadcasts(&item.body);
+                let body = user_text(&item.body);
                 out.push_str(&if with_id {
                     item.action_line(l)
                 } else {

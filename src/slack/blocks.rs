@@ -2,6 +2,7 @@
 
 use crate::app::{ButtonAction, ThanksForm, ThanksModal};
 use crate::domain::Locale;
+use crate::domain::text::cap_mrkdwn as capped;
 use crate::i18n::tr0;
 use crate::outbox::{AskPost, Body, OutboundMessage, ReminderDm};
 use slack_morphism::prelude::*;
@@ -44,24 +45,34 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
         &format!(":sparkles: {}\n{}", post.header, post.quote),
         MAX_SECTION_CHARS,
     );
-    let mut blocks = vec![SlackBlock::Section(SlackSectionBlock::new().with_text(
-        SlackBlockText::MarkDown(SlackBlockMarkDownText::new(section)),
-    ))];
+    let mut blocks = vec![SlackBlock::Section(
+        SlackSectionBlock::new().with_text(SlackBlockText::MarkDown(verbatim(section))),
+    )];
     if !post.notes.is_empty() {
         blocks.push(SlackBlock::Context(SlackContextBlock::new(
             post.notes
                 .into_iter()
-                .map(|n| SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(n)))
+                .map(|n| SlackContextBlockElement::MarkDown(verbatim(n)))
                 .collect(),
         )));
     }
     content.with_blocks(blocks)
 }
 
+/// mrkdwn that Slack renders as written: no names turned into links or mentions behind our
+/// back. Every token the bot means (`<@U…>`, links) is explicit, and people's text has been
+/// through `domain::text::user_text`.
+fn verbatim(text: String) -> SlackBlockMarkDownText {
+    SlackBlockMarkDownText::new(text).with_verbatim(true)
+}
+
 fn markdown(text: &str) -> SlackBlock {
-    SlackBlock::Section(SlackSectionBlock::new().with_text(SlackBlockText::MarkDown(
-        SlackBlockMarkDownText::new(capped(text, MAX_SECTION_CHARS)),
-    )))
+    SlackBlock::Section(
+        SlackSectionBlock::new().with_text(SlackBlockText::MarkDown(verbatim(capped(
+            text,
+            MAX_SECTION_CHARS,
+        )))),
+    )
 }
 
 fn button(label: String, action: ButtonAction) -> SlackBlockButtonElement {
@@ -81,9 +92,10 @@ fn reminder(l: Locale, r: &ReminderDm) -> Vec<SlackBlock> {
             let line = item.action_line(l);
             blocks.push(SlackBlock::Section(
                 SlackSectionBlock::new()
-                    .with_text(SlackBlockText::MarkDown(SlackBlockMarkDownText::new(
-                        capped(&line, MAX_SECTION_CHARS),
-                    )))
+                    .with_text(SlackBlockText::MarkDown(verbatim(capped(
+                        &line,
+                        MAX_SECTION_CHARS,
+                    ))))
                     .with_accessory(
                         button(
                             tr0(l, "oneonone-button-done"),
@@ -161,7 +173,7 @@ fn ask_post(l: Locale, p: &AskPost) -> Vec<SlackBlock> {
         markdown(&format!(":raising_hand: {}", parts.header)),
         markdown(&parts.quote),
         SlackBlock::Context(SlackContextBlock::new(vec![
-            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(parts.status)),
+            SlackContextBlockElement::MarkDown(verbatim(parts.status)),
         ])),
     ];
     if !parts.resolved {
@@ -228,10 +240,7 @@ pub fn thanks_modal(m: &ThanksModal) -> SlackView {
     let mut blocks: Vec<SlackBlock> = Vec::new();
     if m.anonymous {
         blocks.push(SlackBlock::Context(SlackContextBlock::new(vec![
-            SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(tr0(
-                l,
-                "ask-modal-anon-note",
-            ))),
+            SlackContextBlockElement::MarkDown(verbatim(tr0(l, "ask-modal-anon-note"))),
         ])));
     }
     blocks.extend([recipients.into(), message.into(), points.into()]);
@@ -268,16 +277,6 @@ pub fn thanks_form(values: &serde_json::Value) -> ThanksForm {
             .unwrap_or_default()
             .to_owned(),
     }
-}
-
-/// At most `max` characters, ending in "…" when cut, never in the middle of a character.
-fn capped(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

@@ -493,6 +493,19 @@ impl TestApp {
         private_metadata: &str,
         values: serde_json::Value,
     ) -> reqwest::Response {
+        self.submit_view_with_id(user, callback_id, private_metadata, values, "V1")
+            .await
+    }
+
+    /// [`Self::submit_view`] of the view `view_id` (a submission is recognised by its view).
+    pub async fn submit_view_with_id(
+        &self,
+        user: &str,
+        callback_id: &str,
+        private_metadata: &str,
+        values: serde_json::Value,
+        view_id: &str,
+    ) -> reqwest::Response {
         let payload = serde_json::json!({
             "type": "view_submission",
             "team": { "id": "T0TEST", "domain": "otagai-test" },
@@ -501,7 +514,7 @@ impl TestApp {
             "token": "legacy-verification-token",
             "trigger_id": format!("trig-{}", uuid::Uuid::new_v4().simple()),
             "view": {
-                "id": "V1",
+                "id": view_id,
                 "team_id": "T0TEST",
                 "type": "modal",
                 "callback_id": callback_id,
@@ -511,7 +524,7 @@ impl TestApp {
                 "title": { "type": "plain_text", "text": "t" },
                 "blocks": [],
                 "previous_view_id": null,
-                "root_view_id": "V1",
+                "root_view_id": view_id,
                 "app_id": "A0OTAGAI",
                 "bot_id": "B0OTAGAI"
             },

@@ -15,7 +15,7 @@ pub use tracking::{RequestAction, RequestRef, TrackOutcome};
 
 use super::{App, CommandRequest, Reply};
 use crate::commands::AskCommand;
-use crate::domain::{Locale, QuestionRefusal, UserId, check_question};
+use crate::domain::{Locale, QuestionRefusal, UserId, check_question, text};
 use crate::i18n::{self, tr, tr0};
 use crate::outbox::{Announce, AskPost, Body, Destination, OutboundMessage, excerpt, permalink};
 use crate::storage::{self, ask, requests};
@@ -166,14 +166,14 @@ impl App {
             tr(
                 l,
                 "ask-unknown-topic-none",
-                &[("topic", topic.to_owned().into())],
+                &[("topic", text::user_text(topic).into())],
             )
         } else {
             tr(
                 l,
                 "ask-unknown-topic",
                 &[
-                    ("topic", topic.to_owned().into()),
+                    ("topic", text::user_text(topic).into()),
                     ("topics", i18n::list(l, &names).into()),
                 ],
             )
@@ -228,10 +228,11 @@ impl App {
             let what = excerpt(&r.question, 80);
             let link = match &r.post_ts {
                 Some(ts) => format!(
-                    "<{}|{what}>",
-                    permalink(r.team_domain.as_deref(), &r.channel, ts)
+                    "<{}|{}>",
+                    permalink(r.team_domain.as_deref(), &r.channel, ts),
+                    text::escaped(&what)
                 ),
-                None => what,
+                None => text::user_text(&what),
             };
             let asked = r.asked_at;
             let day = storage::from_millis(asked)

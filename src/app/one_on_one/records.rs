@@ -286,7 +286,7 @@ impl App {
                     "oneonone-todos-line",
                     &[
                         ("id", item.id.into()),
-                        ("text", crate::outbox::without_broadcasts(&item.body).into()),
+                        ("text", crate::domain::text::user_text(&item.body).into()),
                         ("other", pair.other(me).mention().into()),
                     ],
                 ));
@@ -323,7 +323,7 @@ impl App {
                         "oneonone-todo-closed",
                         &[
                             ("id", id.into()),
-                            ("text", crate::outbox::without_broadcasts(&item.body).into()),
+                            ("text", crate::domain::text::user_text(&item.body).into()),
                         ],
                     )
                 }
@@ -366,7 +366,7 @@ impl App {
                 &[
                     ("date", i18n::date(l, n.held_on).into()),
                     ("author", n.author.mention().into()),
-                    ("text", crate::outbox::without_broadcasts(&n.body).into()),
+                    ("text", crate::domain::text::user_text(&n.body).into()),
                 ],
             ));
         }

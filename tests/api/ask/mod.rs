@@ -18,6 +18,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 mod asking;
+mod hostile;
 mod nudges;
 mod privacy;
 mod thanks;
