@@ -138,6 +138,20 @@ pub struct SlackSettings {
     pub request_timeout: Duration,
 }
 
+/// The HTTP server's limits: what a slow or silent client may hold.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// A connection must send a request's headers within this long (also how long an idle
+    /// connection is kept open).
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this long.
+    pub body_timeout: Duration,
+    /// A whole request, body and answer, may take at most this long.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
 /// The delivery worker.
 #[derive(Debug, Clone)]
 pub struct OutboxSettings {
@@ -191,6 +205,7 @@ pub struct Settings {
     pub bonus: BonusSettings,
     pub thanks: ThanksSettings,
     pub slack: SlackSettings,
+    pub http: HttpSettings,
     pub outbox: OutboxSettings,
     pub database: DatabaseSettings,
     pub one_on_one: OneOnOneSettings,
@@ -301,6 +316,7 @@ struct Raw {
     bonus: RawBonus,
     thanks: RawThanks,
     slack: RawSlack,
+    http: RawHttp,
     outbox: RawOutbox,
     database: RawDatabase,
     one_on_one: RawOneOnOne,
@@ -397,6 +413,15 @@ struct RawOutbox {
     max_attempts: i64,
     backoff_base_ms: i64,
     backoff_max_secs: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    header_timeout_secs: i64,
+    body_timeout_secs: i64,
+    request_timeout_secs: i64,
+    max_connections: i64,
 }
 
 #[derive(Deserialize)]
@@ -605,6 +630,19 @@ impl Settings {
             3660,
         )?;
         let questions = range("one_on_one.questions", o3.questions, 0, 5)?;
+        let h = &raw.http;
+        let header_timeout = range("http.header_timeout_secs", h.header_timeout_secs, 1, 300)?;
+        let body_timeout = range("http.body_timeout_secs", h.body_timeout_secs, 1, 300)?;
+        let request_timeout = range("http.request_timeout_secs", h.request_timeout_secs, 4, 600)?;
+        if request_timeout < body_timeout {
+            return Err(ConfigError::new(
+                "http.request_timeout_secs",
+                format!(
+                    "{request_timeout} must be at least http.body_timeout_secs ({body_timeout})"
+                ),
+            ));
+        }
+        let max_connections = range("http.max_connections", h.max_connections, 16, 1_000_000)?;
         let tick = range("scheduler.tick_secs", raw.scheduler.tick_secs, 1, 3600)?;
         let refreshes = range(
             "scheduler.profile_refreshes_per_tick",
@@ -634,6 +672,12 @@ impl Settings {
                 ack_timeout: Duration::from_millis(ack as u64),
                 user_cache_ttl: Duration::from_secs(ttl as u64),
                 request_timeout: Duration::from_secs(req as u64),
+            },
+            http: HttpSettings {
+                header_timeout: Duration::from_secs(header_timeout as u64),
+                body_timeout: Duration::from_secs(body_timeout as u64),
+                request_timeout: Duration::from_secs(request_timeout as u64),
+                max_connections: max_connections as usize,
             },
             outbox: OutboxSettings {
                 poll_interval: Duration::from_millis(poll as u64),

@@ -15,6 +15,7 @@
 //!   questions) and enqueue it, exactly once.
 //! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
 //! - [`console`]: `otagai try`, the same application core driven from a terminal.
+//! - [`server`]: HTTP on hyper with timeouts and a connection cap.
 //! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
 //!   the time, wiring, logs.
 //!
@@ -32,6 +33,7 @@ pub mod domain;
 pub mod i18n;
 pub mod outbox;
 pub mod scheduler;
+pub mod server;
 pub mod slack;
 pub mod startup;
 pub mod storage;

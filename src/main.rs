@@ -140,6 +140,7 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
         Cmd::Serve => {
             let deployment = deployment()?;
             deployment.require_slack_secrets()?;
+            otagai::server::raise_open_files_limit();
             let app = otagai::startup::Application::build(settings, &deployment).await?;
             app.run_until_stopped(otagai::startup::shutdown_on_signals())
                 .await

@@ -111,13 +111,10 @@ impl Application {
             app: self.app.clone(),
             slack: self.slack.clone(),
         };
-        let routes = router(state, &self.signing_secret);
+        let limits = self.app.settings.http.clone();
+        let routes = router(state, &self.signing_secret, limits.body_timeout);
         tracing::info!(addr = %self.local_addr(), "otagai is serving");
-        let mut stop = shutdown.clone();
-        axum::serve(self.listener, routes)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
+        crate::server::serve(self.listener, routes, &limits, shutdown.clone())
             .await
             .context("serving HTTP")?;
         if let Some(w) = worker {

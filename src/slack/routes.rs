@@ -3,7 +3,7 @@
 
 use super::blocks;
 use super::client::SlackApi;
-use super::verify::{self, MAX_BODY_BYTES};
+use super::verify::{self, MAX_COMMAND_BYTES, MAX_PAYLOAD_BYTES, Verification};
 use crate::app::{App, ButtonAction, CommandRequest, RequestAction, RequestRef, TrackOutcome};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
@@ -30,22 +30,30 @@ pub struct SlackState {
     pub slack: Arc<SlackApi>,
 }
 
-/// All routes, with verification on everything under `/slack`.
-pub fn router(state: SlackState, signing_secret: &str) -> Router {
-    let slack = Router::new()
+/// All routes, with verification on everything under `/slack`: slash commands are small, while
+/// interactions and events carry whole messages.
+pub fn router(state: SlackState, signing_secret: &str, body_timeout: Duration) -> Router {
+    let verified = |max_body| {
+        axum::middleware::from_fn_with_state(
+            Verification::new(signing_secret, max_body, body_timeout),
+            verify::verify_slack_request,
+        )
+    };
+    let commands = Router::new()
         .route("/slack/commands", post(command))
+        .route_layer(verified(MAX_COMMAND_BYTES));
+    let payloads = Router::new()
         .route("/slack/interactions", post(interaction))
         .route("/slack/events", post(event))
-        .route_layer(axum::middleware::from_fn_with_state(
-            verify::verifier(signing_secret),
-            verify::verify_slack_request,
-        ));
+        .route_layer(verified(MAX_PAYLOAD_BYTES));
     Router::new()
-        .merge(slack)
+        .merge(commands)
+        .merge(payloads)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        // Bodies are read (and limited) by the verifier; this keeps axum's own limit in step.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Bodies are read (and limited, per route) by the verifier; this keeps axum's own limit
+        // from cutting in first.
+        .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
         .with_state(state)
 }
 

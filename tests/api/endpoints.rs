@@ -2,13 +2,21 @@
 
 use crate::both_backends;
 use crate::helpers::*;
+use crate::one_on_one::{add_pair, buttons, people, run_at, scalar, wait_dms_with};
 use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 both_backends!(
     a_bad_signature_is_refused_and_changes_nothing,
     health_and_readiness_answer,
     url_verification_is_answered_with_the_challenge,
     a_body_over_64_kib_gets_413,
+    a_press_on_the_longest_reminder_is_accepted_and_recorded,
+    a_very_long_thread_reply_event_is_accepted,
+    slow_and_silent_connections_are_closed_while_others_are_served,
+    more_idle_connections_than_the_cap_do_not_stop_the_service,
 );
 
 async fn a_bad_signature_is_refused_and_changes_nothing(backend: Backend) {
@@ -108,6 +116,7 @@ async fn url_verification_is_answered_with_the_challenge(backend: Backend) {
     );
 }
 
+/// Slash commands keep a small limit.
 async fn a_body_over_64_kib_gets_413(backend: Backend) {
     let app = spawn_app(backend).await;
     let text = "a".repeat(70 * 1024);
@@ -122,4 +131,229 @@ async fn a_body_over_64_kib_gets_413(backend: Backend) {
         .post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
         .await;
     assert_eq!(resp.status(), 413);
+}
+
+/// Presses Done on a reminder that lists its most and longest action items, with the whole
+/// message in the payload as Slack sends it: well over 64 KiB, accepted, and recorded.
+async fn a_press_on_the_longest_reminder_is_accepted_and_recorded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    people(&app, &["UMGR", "UREP"]);
+    add_pair(&app, "2026-11-10T10:00:00+09:00", "UMGR", "UREP").await;
+    // Items are at most 500 characters; these are that long, in Japanese.
+    let long: String = "議事録の共有と次回までの確認事項を整理する"
+        .chars()
+        .cycle()
+        .take(495)
+        .collect();
+    for i in 0..12 {
+        let r = app
+            .command("UMGR", "/1on1", &format!("todo <@UREP> {i:03} {long}"))
+            .await;
+        assert!(r.starts_with("Action item #"), "{r}");
+        let r = app
+            .command("UREP", "/1on1", &format!("topic <@UMGR> {i:03} {long}"))
+            .await;
+        assert!(r.starts_with("Topic added"), "{r}");
+    }
+    assert_eq!(run_at(&app, "2026-11-24T09:45:00+09:00").await.queued, 1);
+    let reminder = wait_dms_with(&app, "UMGR", "oneonone_todo_done", 1)
+        .await
+        .remove(0);
+    let (action_id, item) = buttons(&reminder)
+        .into_iter()
+        .find(|(a, _)| a.starts_with("oneonone_todo_done"))
+        .unwrap();
+    let payload = json!({
+        "type": "block_actions",
+        "user": { "id": "UMGR", "username": "umgr", "team_id": "T0TEST" },
+        "api_app_id": "A0OTAGAI",
+        "token": "legacy-verification-token",
+        "trigger_id": "trig-long-press",
+        "team": { "id": "T0TEST", "domain": "otagai-test" },
+        "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": false },
+        "channel": { "id": "D0DM", "name": "directmessage" },
+        "message": {
+            "type": "message", "user": "UBOTUSER", "bot_id": "B0OTAGAI", "ts": "1700000000.000100",
+            "text": reminder["text"], "blocks": reminder["blocks"],
+        },
+        "response_url": app.slack.response_url("long-press"),
+        "actions": [{
+            "action_id": action_id, "block_id": "b1", "value": item, "type": "button",
+            "text": { "type": "plain_text", "text": "Done", "emoji": true },
+            "action_ts": "1700000001.000200"
+        }]
+    });
+    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    assert!(body.len() > 64 * 1024, "only {} bytes", body.len());
+    let resp = app
+        .post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let done = app
+        .slack
+        .wait_until(Duration::from_secs(15), "the item marked done", || {
+            let got = app.slack.calls("hooks/long-press");
+            (!got.is_empty()).then_some(got)
+        })
+        .await;
+    assert!(!done.is_empty());
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM action_items WHERE done_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
+
+/// A thread reply of 40,000 Japanese characters (Slack's limit for a message) is an event of
+/// about 120 KB: it is accepted like any other.
+async fn a_very_long_thread_reply_event_is_accepted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let text = "答".repeat(40_000);
+    let resp = app
+        .event(thread_reply_event(
+            "UHELPER",
+            "C0HELP",
+            "1700000000.000100",
+            &text,
+        ))
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+/// Sends `steps` one at a time with `gap` between them, then waits; returns how long the
+/// server kept the connection open (it is given up on after `limit`).
+async fn held_open(address: &str, steps: Vec<Vec<u8>>, gap: Duration, limit: Duration) -> Duration {
+    let addr = address.trim_start_matches("http://").to_owned();
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let mut steps = steps.into_iter();
+    let mut buf = [0u8; 1024];
+    loop {
+        if started.elapsed() > limit {
+            return started.elapsed();
+        }
+        if let Some(step) = steps.next() {
+            if stream.write_all(&step).await.is_err() {
+                return started.elapsed();
+            }
+        }
+        // Whatever the server answers, the connection counts as open until it is closed.
+        match tokio::time::timeout(gap, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) | Err(_) => {}
+        }
+    }
+}
+
+/// Clients that send headers a byte at a time, a body shorter than its Content-Length, a
+/// chunked body that trickles, or nothing at all are cut off after the timeouts, while
+/// signed requests and `/healthz` are answered as usual in the meantime.
+async fn slow_and_silent_connections_are_closed_while_others_are_served(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.http.header_timeout = Duration::from_secs(1);
+                s.http.body_timeout = Duration::from_secs(1);
+                s.http.request_timeout = Duration::from_secs(4);
+            }),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    let gap = Duration::from_millis(200);
+    let limit = Duration::from_secs(12);
+    let slowloris: Vec<Vec<u8>> = "POST /slack/commands HTTP/1.1\r\nHost: otagai\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        .bytes()
+        .map(|b| vec![b])
+        .collect();
+    let stalled = vec![
+        b"POST /slack/commands HTTP/1.1\r\nHost: otagai\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ntext=hello".to_vec(),
+    ];
+    let mut trickle = vec![
+        b"POST /slack/events HTTP/1.1\r\nHost: otagai\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+    ];
+    trickle.extend(std::iter::repeat_n(b"1\r\n{\r\n".to_vec(), 200));
+    let mut bad = Vec::new();
+    for (name, steps) in [
+        ("silent", vec![]),
+        ("slowloris", slowloris),
+        ("stalled body", stalled),
+        ("chunked trickle", trickle),
+    ] {
+        for _ in 0..3 {
+            let address = app.address.clone();
+            let steps = steps.clone();
+            bad.push((
+                name,
+                tokio::spawn(async move { held_open(&address, steps, gap, limit).await }),
+            ));
+        }
+    }
+    // Meanwhile, the service answers.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for i in 0..5 {
+        let health = app
+            .http
+            .get(format!("{}/healthz", app.address))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+        let reply = app
+            .thanks(
+                "UGIVER",
+                &format!("<@UBOB> thanks for the review number {i}"),
+            )
+            .await;
+        assert!(reply.contains("<@UBOB>"), "{reply}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for (name, task) in bad {
+        let open = task.await.unwrap();
+        assert!(
+            open < Duration::from_secs(8),
+            "a {name} connection was kept open for {open:?}"
+        );
+    }
+}
+
+/// Far more idle connections than the cap: they wait or are closed after the header timeout,
+/// and the process keeps answering.
+async fn more_idle_connections_than_the_cap_do_not_stop_the_service(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.http.header_timeout = Duration::from_secs(1);
+                s.http.max_connections = 32;
+            }),
+            ..Default::default()
+        },
+    )
+    .await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    let health = app
+        .http
+        .get(format!("{}/healthz", app.address))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("answered once idle connections time out");
+    assert_eq!(health.status(), 200);
+    drop(idle);
 }
