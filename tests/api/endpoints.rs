@@ -239,10 +239,10 @@ async fn held_open(address: &str, steps: Vec<Vec<u8>>, gap: Duration, limit: Dur
         if started.elapsed() > limit {
             return started.elapsed();
         }
-        if let Some(step) = steps.next() {
-            if stream.write_all(&step).await.is_err() {
-                return started.elapsed();
-            }
+        if let Some(step) = steps.next()
+            && stream.write_all(&step).await.is_err()
+        {
+            return started.elapsed();
         }
         // Whatever the server answers, the connection counts as open until it is closed.
         match tokio::time::timeout(gap, stream.read(&mut buf)).await {
