@@ -5,7 +5,7 @@ help-ask-anon = With `anon`, the post does not show your name; you still hear wh
 
 ## Asking
 ask-posting = Thanks for asking! Your question is going up in { $channel }; the link follows in a moment.
-ask-posting-anon = Thanks for asking! Your question is going up in { $channel } without your name; the link follows in a moment.
+ask-posting-anon = Thanks for asking! Your question is going up in { $channel } anonymously: your name is not shown on it, to anyone. The link follows in a moment.
 ask-posted = Your question is up in { $channel }: <{ $link }|open it>. You will hear from me when someone takes it or answers.
 ask-not-posted = I could not post your question in { $channel }: I am probably not a member there. Please ask an admin to invite me, then ask again.
 ask-anon-off = Anonymous questions are turned off here. Ask with your name; people are glad to help.

@@ -1,7 +1,7 @@
 //! `/ask [anon] [#topic] <question> | mine | topics | stats | help`
 //!
 //! A subcommand word counts only when it is the whole text, so a question may start with any
-//! word ("mine craft server is down?"). In front of the question may come `anon` and a
+//! word ("mine craft server is down?"). In front of the question may come `anon` (or `匿名`, `(anon)`, `anon:` …) and a
 //! `#topic`, in either order; the question itself is kept as typed. Whether the topic exists,
 //! how long the question may be and who may see stats are for the use-case to decide.
 
@@ -89,8 +89,19 @@ pub(super) fn parse(text: &str) -> Result<AskCommand, CommandError> {
     }
 }
 
+/// `anon` as people write it: `anon`, `anonymous(ly)`, `匿名(で)`, in brackets or followed by a
+/// colon or comma (`(anon)`, `[匿名]`, `anon:`, `匿名：`). Taking a near miss for plain text would
+/// post the question under the asker's name, so the net is wide.
 fn is_anon(token: &str) -> bool {
-    token.eq_ignore_ascii_case("anon") || token.eq_ignore_ascii_case("anonymous")
+    const WRAPPING: &[char] = &[
+        '(', ')', '[', ']', '{', '}', '<', '>', '（', '）', '［', '］', '【', '】', '「', '」',
+        '『', '』', '〔', '〕', ':', '：', ',', '、', '.', '。', '!', '！', '-', '－',
+    ];
+    let word = token.trim_matches(WRAPPING).to_lowercase();
+    matches!(
+        word.as_str(),
+        "anon" | "anonymous" | "anonymously" | "匿名" | "匿名で" | "とくめい"
+    )
 }
 
 /// `#Payroll` or Slack's channel escape `<#C0123ABC|payroll>` -> `payroll`.
@@ -209,9 +220,22 @@ mod tests {
             ),
             ("why #!?", ask(None, false, "why #!?")),
             ("anon why #", ask(None, true, "why #")),
-            // Words that only look like anon are text.
-            ("anonymously, why?", ask(None, false, "anonymously, why?")),
-            ("anon: why?", ask(None, false, "anon: why?")),
+            // Anon as people write it, in English and Japanese.
+            ("anonymously, why?", ask(None, true, "why?")),
+            ("anon: why?", ask(None, true, "why?")),
+            ("(anon) why?", ask(None, true, "why?")),
+            ("[Anon] why?", ask(None, true, "why?")),
+            ("匿名 給与の口座は?", ask(None, true, "給与の口座は?")),
+            ("匿名： 給与の口座は?", ask(None, true, "給与の口座は?")),
+            (
+                "【匿名】 #payroll 口座は?",
+                ask(Some("payroll"), true, "口座は?"),
+            ),
+            ("（匿名） 口座は?", ask(None, true, "口座は?")),
+            ("匿名で 口座は?", ask(None, true, "口座は?")),
+            // Words that only start like anon are text.
+            ("anonymity matters?", ask(None, false, "anonymity matters?")),
+            ("anon:why?", ask(None, false, "anon:why?")),
             // Japanese, with ideographic spaces between the tokens.
             (
                 "給与振込の口座を変えるには？",

@@ -11,7 +11,27 @@ both_backends!(
     an_anonymous_askers_id_appears_only_in_what_is_sent_to_them,
     an_anonymous_askers_check_mark_does_not_resolve_and_their_dm_says_to_use_the_button,
     an_anonymous_askers_thanks_is_not_posted_publicly_and_does_not_quote_the_question,
+    every_way_of_writing_anon_posts_the_question_without_the_askers_name,
 );
+
+async fn every_way_of_writing_anon_posts_the_question_without_the_askers_name(backend: Backend) {
+    let app = spawn_ask_app(backend).await;
+    for text in [
+        "匿名 給与の振込口座はどう変えますか？",
+        "anon: How do I change my bank account?",
+        "(anon) How do I change my bank account?",
+        "【匿名】 #payroll 残業代の計算方法は？",
+        "Anonymously, how do I change my bank account?",
+    ] {
+        let q = ask(&app, "UANON", text).await;
+        assert!(
+            !q.post.to_string().contains("UANON"),
+            "{text}: the post names the asker: {}",
+            q.post
+        );
+        assert!(q.reply.contains("anonymously"), "{text}: {}", q.reply);
+    }
+}
 
 async fn an_anonymous_askers_id_appears_only_in_what_is_sent_to_them(backend: Backend) {
     let app = spawn_ask_app_with(backend, |s| {
