@@ -3,6 +3,7 @@
 //! [`UserDirectory`] for users.info.
 
 use super::blocks;
+use super::response_url::ResponseUrls;
 use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
 use crate::domain::UserId;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
@@ -21,6 +22,8 @@ pub struct SlackApi {
     client: Arc<SlackClient<Connector>>,
     token: SlackApiToken,
     timeout: Duration,
+    /// Where answers to commands and buttons may be sent.
+    response_urls: ResponseUrls,
 }
 
 /// Errors Slack documents as temporary.
@@ -36,6 +39,11 @@ const TRANSIENT_CODES: &[&str] = &[
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 impl SlackApi {
+    /// Where answers to commands and buttons may be sent.
+    pub fn response_urls(&self) -> &ResponseUrls {
+        &self.response_urls
+    }
+
     /// `api_url` is the Web API base (`https://slack.com/api/`, or a fake Slack in tests).
     pub fn new(api_url: &str, bot_token: &str, timeout: Duration) -> anyhow::Result<Self> {
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
@@ -57,6 +65,7 @@ impl SlackApi {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(SlackApiTokenValue::new(bot_token.to_owned())),
             timeout,
+            response_urls: ResponseUrls::for_api(api_url),
         })
     }
 
@@ -140,6 +149,11 @@ impl SlackApi {
         visibility: Visibility,
         replace_original: bool,
     ) -> Result<(), DeliveryError> {
+        if !self.response_urls.allows(url) {
+            return Err(DeliveryError::Permanent(
+                "response_url outside Slack refused".into(),
+            ));
+        }
         let url: url::Url = url
             .parse()
             .map_err(|e| DeliveryError::Permanent(format!("bad response_url: {e}")))?;

@@ -4,8 +4,10 @@
 
 mod blocks;
 mod client;
+mod response_url;
 mod routes;
 mod verify;
 
 pub use client::SlackApi;
+pub use response_url::ResponseUrls;
 pub use routes::{SlackState, router};

@@ -92,6 +92,10 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
     let Ok(user) = UserId::parse(&cmd.user_id) else {
         return (StatusCode::BAD_REQUEST, "bad user_id").into_response();
     };
+    let response_url = state
+        .slack
+        .response_urls()
+        .checked(Some(cmd.response_url.clone()));
     let request_key = if cmd.trigger_id.is_empty() {
         // Slack always sends one; without it a request cannot be recognised when repeated.
         format!("untriggered:{}", uuid::Uuid::new_v4())
@@ -104,7 +108,7 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
         command: cmd.command.clone(),
         text: cmd.text.clone(),
         request_key,
-        response_url: Some(cmd.response_url.clone()).filter(|u| !u.is_empty()),
+        response_url: response_url.clone(),
         team_domain: Some(cmd.team_domain.clone()).filter(|d| !d.is_empty()),
     };
     let app = state.app.clone();
@@ -118,7 +122,7 @@ async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
         Err(_) => {
             tracing::info!("command is slow: acknowledging now, answering via response_url");
             let app = state.app.clone();
-            let url = cmd.response_url.clone();
+            let url = response_url.unwrap_or_default();
             let locale = quick_locale(&state, &user).await;
             tokio::spawn(async move {
                 match work.await {
@@ -235,7 +239,7 @@ async fn interaction(State(state): State<SlackState>, body: Bytes) -> Response {
         return StatusCode::OK.into_response();
     }
     let app = state.app.clone();
-    let url = actions.response_url.filter(|u| !u.is_empty());
+    let url = state.slack.response_urls().checked(actions.response_url);
     let on_message = actions
         .container
         .and_then(|c| Some((c.channel_id?, c.message_ts?)));

@@ -12,6 +12,7 @@ use otagai::config::EscalateTo;
 both_backends!(
     hostile_text_in_thanks_questions_replies_and_the_modal_reaches_slack_only_as_text,
     hostile_text_in_1on1_items_and_topics_reaches_slack_only_as_text,
+    a_response_url_outside_slack_is_never_posted_to,
 );
 
 /// What attackers type. Slash commands and thread replies carry Slack's own tokens raw (the
@@ -171,4 +172,62 @@ async fn hostile_text_in_1on1_items_and_topics_reaches_slack_only_as_text(backen
         "the reminder lists the items: {reminders:?}"
     );
     assert_nothing_obeyed(&app, &["SPAYROLL"]);
+}
+
+/// A signed request whose response_url points outside Slack: the question is still asked and
+/// the button still works, but nothing is ever POSTed to that address.
+async fn a_response_url_outside_slack_is_never_posted_to(backend: Backend) {
+    let app = spawn_ask_app(backend).await;
+    let evil = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let evil_url = format!("http://{}/hooks/steal", evil.local_addr().unwrap());
+    let contacted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = contacted.clone();
+    tokio::spawn(async move {
+        while evil.accept().await.is_ok() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let before = question_posts(&app).len();
+    let body = command_body(
+        "UASKER",
+        "/ask",
+        "Where do I file travel expenses?",
+        "trig-evil",
+        &evil_url,
+    );
+    let resp = app
+        .post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let posted = app
+        .slack
+        .wait_until(WAIT, "the question's post", || {
+            let all = question_posts(&app);
+            (all.len() > before).then(|| all[before].clone())
+        })
+        .await;
+    let id = button_value(&posted.body, "ask_claim").unwrap();
+    let resp = app
+        .press_on(
+            "UHELPER",
+            "ask_claim",
+            &id,
+            &posted.channel,
+            &posted.ts,
+            &evil_url,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    app.slack
+        .wait_until(WAIT, "the claim's redraw", || {
+            let got = app.slack.updates_of(&posted.channel, &posted.ts);
+            (!got.is_empty()).then_some(got)
+        })
+        .await;
+    settle(&app).await;
+    assert_eq!(
+        contacted.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "otagai connected to the response_url outside Slack"
+    );
 }
