@@ -1,5 +1,11 @@
-//! Logging: `RUST_LOG` filters (default `info`), to standard error.
+//! Logging: `RUST_LOG` filters (default `info`), to standard error, coloured only on a terminal
+//! (a log file or journald gets plain text).
+//!
+//! No level may name what people keep private: an anonymous asker, a 1on1's notes, a secret.
+//! Code that logs a Slack call whose URL names a person marks it sensitive (see
+//! `slack::client`), and use-cases log request IDs, never an anonymous asker.
 
+use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(default_filter: &str) {
@@ -7,6 +13,7 @@ pub fn init(default_filter: &str) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -221,6 +221,104 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     }
 }
 
+/// `otagai serve` as its own process (the binary, as deployed), with `env` on top of what
+/// [`spawn_app`] would use and its standard error in a file; the returned [`TestApp`] talks to
+/// it over HTTP and reads the same database. Stop it with [`ServeProcess::stop`].
+pub async fn spawn_serve_process(
+    backend: Backend,
+    env: &[(&str, &str)],
+) -> (TestApp, ServeProcess) {
+    let slack = FakeSlack::start().await;
+    let db = TestDb::create(&backend).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let stderr_path =
+        std::env::temp_dir().join(format!("otagai-serve-{}.log", uuid::Uuid::new_v4()));
+    let stderr = std::fs::File::create(&stderr_path).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_otagai"));
+    command
+        .arg("serve")
+        .env_remove("OTAGAI_CONFIG")
+        .env("DATABASE_URL", &db.url)
+        .env("SLACK_API_URL", &slack.api_url)
+        .env("SLACK_BOT_TOKEN", BOT_TOKEN)
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("OTAGAI_LISTEN", &listen)
+        .env("OTAGAI__ORG__LOCALE", "en")
+        .env("OTAGAI__OUTBOX__POLL_INTERVAL_MS", "50")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.spawn().expect("start otagai serve");
+    let address = format!("http://{listen}");
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    while http.get(format!("{address}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "otagai serve did not start: {}",
+            std::fs::read_to_string(&stderr_path).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut settings = Settings::defaults();
+    settings.org.locale = otagai::domain::Locale::En;
+    let deployment = Deployment::from_env(|k| match k {
+        "DATABASE_URL" => Some(db.url.clone()),
+        _ => None,
+    })
+    .unwrap();
+    let app = otagai::startup::offline_app(settings.clone(), &deployment)
+        .await
+        .expect("the same database");
+    let (tx, _) = watch::channel(false);
+    let test_app = TestApp {
+        address,
+        slack,
+        store: app.store.clone(),
+        app,
+        http,
+        db,
+        settings,
+        clock: std::sync::Arc::new(otagai::clock::ShiftedClock::new()),
+        deployment,
+        shutdown: tx,
+        server: None,
+    };
+    (test_app, ServeProcess { child, stderr_path })
+}
+
+/// A running `otagai serve` process.
+pub struct ServeProcess {
+    child: std::process::Child,
+    stderr_path: std::path::PathBuf,
+}
+
+impl ServeProcess {
+    /// SIGTERM, as an operator stops it; returns everything it logged.
+    pub fn stop(mut self) -> String {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.stderr_path);
+    }
+}
+
 /// Slack's `v0` signature of `body` at `timestamp`.
 pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();

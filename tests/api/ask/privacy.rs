@@ -12,7 +12,60 @@ both_backends!(
     an_anonymous_askers_check_mark_does_not_resolve_and_their_dm_says_to_use_the_button,
     an_anonymous_askers_thanks_is_not_posted_publicly_and_does_not_quote_the_question,
     every_way_of_writing_anon_posts_the_question_without_the_askers_name,
+    serve_at_trace_level_never_logs_an_anonymous_askers_id,
 );
+
+/// `otagai serve` itself, logging everything (`RUST_LOG=trace`), with a cold users.info cache:
+/// an anonymous question asked, answered, resolved and thanked for leaves no trace of the
+/// asker's ID in the logs, whatever the level.
+async fn serve_at_trace_level_never_logs_an_anonymous_askers_id(backend: Backend) {
+    let (app, serve) = spawn_serve_process(
+        backend,
+        &[("RUST_LOG", "trace"), ("OTAGAI__ASK__CHANNEL", "C0HELP")],
+    )
+    .await;
+    for id in ["UANON", "UHELPER"] {
+        app.slack.add_user(id, "en-US");
+    }
+    let q = ask(&app, "UANON", "anon Is my salary below the band?").await;
+    answer(&app, &q, "UHELPER", "Ask HR for the band sheet.").await;
+    resolve(&app, &q, "UANON").await;
+    let trigger = format!("trig-thank-{}", uuid::Uuid::new_v4().simple());
+    let resp = app
+        .press_with_trigger(
+            "UANON",
+            "ask_thank",
+            &q.id,
+            "D0ANON",
+            "1700000000.000100",
+            &app.slack.response_url("anon-thank"),
+            &trigger,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    app.slack.wait_for("views.open", 1, WAIT).await;
+    let answer = submit(
+        &app,
+        "UANON",
+        &q,
+        view_values(&["UHELPER"], "Thank you for the band sheet!", ""),
+    )
+    .await;
+    assert!(is_accepted(&answer), "{answer}");
+    settle(&app).await;
+    let logs = serve.stop();
+    assert!(
+        logs.contains("question posted") && logs.contains("TRACE"),
+        "the logs are there: {}",
+        &logs[..logs.len().min(2000)]
+    );
+    let leaks: Vec<&str> = logs.lines().filter(|l| l.contains("UANON")).collect();
+    assert!(
+        leaks.is_empty(),
+        "{} lines name the asker: {leaks:#?}",
+        leaks.len()
+    );
+}
 
 async fn every_way_of_writing_anon_posts_the_question_without_the_askers_name(backend: Backend) {
     let app = spawn_ask_app(backend).await;
