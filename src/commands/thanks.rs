@@ -118,11 +118,15 @@ fn parse_points(token: &str, digits: &str) -> Result<u32, CommandError> {
 
 /// Records every `#tag` that names a company value; drops the trailing run of such tags from
 /// the message (so "… #teamwork" reads cleanly) but keeps tags inside a sentence as typed.
+/// Where a channel has the value's name, Slack sends the tag as a channel link
+/// (`<#C0123|teamwork>`): that counts as the value too.
 pub fn split_values(rest: &str, company_values: &[String]) -> (String, Vec<String>) {
     let is_value = |tok: &str| -> Option<String> {
-        let tag = tok
-            .strip_prefix('#')?
-            .trim_end_matches(['.', ',', '!', '?', '。', '、', '！']);
+        let tag = match tok.strip_prefix("<#") {
+            Some(link) => link.split_once('|')?.1.split_once('>')?.0,
+            None => tok.strip_prefix('#')?,
+        };
+        let tag = tag.trim_end_matches(['.', ',', '!', '?', '。', '、', '！']);
         company_values
             .iter()
             .find(|v| v.to_lowercase() == tag.to_lowercase())
@@ -203,6 +207,21 @@ mod tests {
                 &["U2"],
                 Some(120),
                 "took #ownership of the release",
+                &["ownership", "teamwork"],
+            ),
+            (
+                // A channel named like a value arrives as a channel link.
+                "<@U2> shipped it together <#C0123ABC|teamwork> <#C0456|random>",
+                &["U2"],
+                None,
+                "shipped it together <#C0123ABC|teamwork> <#C0456|random>",
+                &["teamwork"],
+            ),
+            (
+                "<@U2> +5 <#C0123ABC|Ownership>. of the fix <#C0123ABC|teamwork>",
+                &["U2"],
+                Some(5),
+                "<#C0123ABC|Ownership>. of the fix",
                 &["ownership", "teamwork"],
             ),
             (

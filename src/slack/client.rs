@@ -307,10 +307,9 @@ impl UserDirectory for SlackApi {
             Ok(resp) => {
                 let u = resp.user;
                 Ok(Some(DirectoryUser {
-                    // Slackbot is not flagged as a bot, but it is one.
-                    is_bot: u.flags.is_bot.unwrap_or(false)
-                        || u.flags.is_app_user.unwrap_or(false)
-                        || user.as_str() == "USLACKBOT",
+                    // Slackbot is not flagged as a bot, but it is one. `is_app_user` marks a
+                    // person who authorised this app (often the admin who installed it).
+                    is_bot: u.flags.is_bot.unwrap_or(false) || user.as_str() == "USLACKBOT",
                     deleted: u.deleted.unwrap_or(false),
                     locale: u.locale.map(|l| l.to_string()),
                     tz: u.tz,

@@ -13,6 +13,8 @@ both_backends!(
     health_and_readiness_answer,
     url_verification_is_answered_with_the_challenge,
     a_body_over_64_kib_gets_413,
+    an_ssl_check_is_answered_200_and_does_nothing,
+    the_person_who_installed_the_app_is_a_person,
     a_press_on_the_longest_reminder_is_accepted_and_recorded,
     a_very_long_thread_reply_event_is_accepted,
     slow_and_silent_connections_are_closed_while_others_are_served,
@@ -356,4 +358,40 @@ async fn more_idle_connections_than_the_cap_do_not_stop_the_service(backend: Bac
         .expect("answered once idle connections time out");
     assert_eq!(health.status(), 200);
     drop(idle);
+}
+
+/// Slack checks a command URL's certificate with `ssl_check=1` (unsigned, no user).
+async fn an_ssl_check_is_answered_200_and_does_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let resp = app
+        .post_raw(
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            "ssl_check=1&token=legacy-verification-token".into(),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert!(app.slack.all_calls().is_empty());
+    // Anything else unsigned is still refused.
+    let resp = app
+        .post_raw(
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            "ssl_check=0&token=x".into(),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 401);
+}
+
+/// users.info's `is_app_user` marks a person who authorised the app: they can be thanked.
+async fn the_person_who_installed_the_app_is_a_person(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_app_user("UINSTALLER", "en-US");
+    let reply = app
+        .thanks("UGIVER", "<@UINSTALLER> +5 set up otagai for all of us")
+        .await;
+    assert!(reply.starts_with("Your thanks to <@UINSTALLER>"), "{reply}");
 }

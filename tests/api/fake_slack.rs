@@ -107,6 +107,11 @@ impl FakeSlack {
         self.put_user(id, json!({ "id": id, "name": id.to_lowercase(), "locale": locale, "tz": tz, "is_bot": false, "deleted": false }));
     }
 
+    /// A person who authorised the app (`is_app_user`): often the admin who installed it.
+    pub fn add_app_user(&self, id: &str, locale: &str) {
+        self.put_user(id, json!({ "id": id, "name": id.to_lowercase(), "locale": locale, "tz": "Asia/Tokyo", "is_bot": false, "is_app_user": true, "deleted": false }));
+    }
+
     pub fn add_bot(&self, id: &str) {
         self.put_user(
             id,
