@@ -4,10 +4,12 @@
 
 mod blocks;
 mod client;
+mod dispatch;
 mod response_url;
 mod routes;
 mod verify;
 
 pub use client::SlackApi;
+pub use dispatch::{Ack, Inbound, SlackState, dispatch};
 pub use response_url::ResponseUrls;
-pub use routes::{SlackState, router};
+pub use routes::router;
