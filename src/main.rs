@@ -164,7 +164,7 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             store.migrate().await?;
             let n = match output {
                 Some(path) => {
-                    let file = std::fs::File::create(&path)?;
+                    let file = otagai::files::create_private_file(&path)?;
                     otagai::app::export_ledger_csv(&store, &settings, from, to, file).await?
                 }
                 None => {
@@ -234,7 +234,8 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             store.migrate().await?;
             let n = match output {
                 Some(path) => {
-                    otagai::app::export_org_chart(&store, std::fs::File::create(&path)?).await?
+                    let file = otagai::files::create_private_file(&path)?;
+                    otagai::app::export_org_chart(&store, file).await?
                 }
                 None => otagai::app::export_org_chart(&store, std::io::stdout().lock()).await?,
             };

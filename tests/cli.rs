@@ -935,3 +935,79 @@ fn the_logs_never_name_the_asker_of_an_anonymous_question() {
         r.stderr
     );
 }
+
+// ---- files on the host: private to the account that runs otagai ----
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_wal_and_shm_its_folder_and_every_export_are_private_to_the_account() {
+    let dir = TempDir::new();
+    let folder = dir.path().join("data");
+    let file = folder.join("otagai.db");
+    let url = format!("sqlite://{}", file.display());
+    let db = Db(url.clone());
+    let mut cmd = otagai(&dir);
+    cmd.arg("migrate").env("DATABASE_URL", &url);
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(mode(&folder), 0o700, "the folder otagai created");
+    assert_eq!(mode(&file), 0o600, "the database");
+
+    // While a connection is open (and has written), SQLite keeps its -wal and -shm beside it.
+    db.on(async |store| {
+        sqlx::query("INSERT INTO app_settings (key, value, set_by, set_at) VALUES ('probe', '1', 'test', 0)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let side = folder.join(format!("otagai.db{suffix}"));
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    });
+
+    let ledger = dir.path().join("ledger.csv");
+    let org = dir.path().join("org.csv");
+    // An export over an existing, world-readable file makes it private too.
+    std::fs::write(&org, "old").unwrap();
+    std::fs::set_permissions(&org, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    for (args, out) in [
+        (["export", "ledger", "-o"], &ledger),
+        (["org", "export", "-o"], &org),
+    ] {
+        let mut full: Vec<&str> = args.to_vec();
+        full.push(out.to_str().unwrap());
+        let r = otagai_on(&dir, &db, &full);
+        assert_eq!(r.code, Some(0), "{full:?}: {}", r.stderr);
+        assert_eq!(mode(out), 0o600, "{}", out.display());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_world_readable_database_is_made_private_with_a_warning() {
+    let dir = TempDir::new();
+    let file = dir.path().join("shared.db");
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let mut cmd = otagai(&dir);
+    cmd.arg("migrate")
+        .env("DATABASE_URL", format!("sqlite://{}", file.display()));
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(mode(&file), 0o600);
+    assert!(
+        r.stderr.contains("readable by other accounts"),
+        "stderr: {}",
+        r.stderr
+    );
+}
