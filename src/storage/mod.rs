@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod pairs;
 pub mod reminders;
 pub mod requests;
+pub mod retention;
 pub mod thanks;
 pub mod users;
 

@@ -11,4 +11,5 @@ mod ledger;
 mod one_on_one;
 mod outbox;
 mod reminders;
+mod retention;
 mod thanks;
