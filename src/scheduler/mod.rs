@@ -37,7 +37,11 @@ impl App {
         }
         if !dry_run {
             // Bookkeeping past its retention goes, at most once an hour (see `retention.rs`).
-            self.run_retention_if_due(now).await?;
+            // A failure there must not hide what the pass queued: it is logged, and the next
+            // hour's run does the work (deleting is idempotent).
+            if let Err(e) = self.run_retention_if_due(now).await {
+                tracing::warn!(error = ?e, "retention failed; the next run retries");
+            }
         }
         Ok(report)
     }

@@ -819,8 +819,8 @@ async fn an_admin_cannot_grant_themselves_points_or_change_their_own_budget_and_
     app.slack.add_user("UADMIN", "en-US");
     app.slack.add_user("UJADMIN", "ja-JP");
 
-    let refused = "Admins can't change their own budget or top it up; ask another admin \
-                   (<@UJADMIN>). This attempt was recorded in the audit log.";
+    let refused = "Admins can't change their own budget or top it up; another admin has \
+                   to do it: <@UJADMIN>. This attempt was recorded in the audit log.";
     for text in [
         "grant <@UADMIN> 1000000",
         "budget <@UADMIN> 1000000",
