@@ -192,6 +192,23 @@ pub struct SchedulerSettings {
     pub profile_refreshes_per_tick: usize,
 }
 
+/// How long records that are only bookkeeping are kept (the retention job, run by the
+/// scheduler at most once an hour). The ledger, the audit log, 1on1 notes and pulse answers
+/// are not bookkeeping and are kept; messages still to be sent are never removed.
+#[derive(Debug, Clone)]
+pub struct RetentionSettings {
+    /// Delivered outbox messages (they hold thanks texts, reminder topics and which DM went
+    /// to an anonymous asker), counted from when they were sent.
+    pub delivered_messages_days: i64,
+    /// Messages that could not be delivered, kept longer so an operator can see why.
+    pub failed_messages_days: i64,
+    /// Idempotency keys of Slack requests and events; far above Slack's retry window (minutes).
+    pub processed_requests_days: i64,
+    /// Reminder keys of 1on1 periods that are over (a 1on1 was held since, or the pair ended)
+    /// and pulse requests; longer than `one_on_one.pulse_window_days`, which counts them.
+    pub reminders_days: i64,
+}
+
 /// Database pool.
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
@@ -211,6 +228,7 @@ pub struct Settings {
     pub one_on_one: OneOnOneSettings,
     pub ask: AskSettings,
     pub scheduler: SchedulerSettings,
+    pub retention: RetentionSettings,
 }
 
 /// A secret that must never be printed.
@@ -309,6 +327,15 @@ impl Deployment {
     }
 }
 
+/// `v` when it lies in `lo..=hi`, else an error naming `key`.
+fn range(key: &str, v: i64, lo: i64, hi: i64) -> Result<i64, ConfigError> {
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ConfigError::new(key, format!("{v} is outside {lo}..={hi}")))
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -322,6 +349,7 @@ struct Raw {
     one_on_one: RawOneOnOne,
     ask: RawAsk,
     scheduler: RawScheduler,
+    retention: RawRetention,
 }
 
 #[derive(Deserialize)]
@@ -426,6 +454,15 @@ struct RawHttp {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawRetention {
+    delivered_messages_days: i64,
+    failed_messages_days: i64,
+    processed_requests_days: i64,
+    reminders_days: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawDatabase {
     max_connections: i64,
 }
@@ -497,13 +534,6 @@ impl Settings {
             .parse()
             .map_err(|e: String| ConfigError::new("org.locale", e))?;
         let b = raw.bonus;
-        let range = |key: &str, v: i64, lo: i64, hi: i64| -> Result<i64, ConfigError> {
-            if (lo..=hi).contains(&v) {
-                Ok(v)
-            } else {
-                Err(ConfigError::new(key, format!("{v} is outside {lo}..={hi}")))
-            }
-        };
         let monthly_budget = range("bonus.monthly_budget", b.monthly_budget, 0, 1_000_000)?;
         let max_points = range(
             "bonus.max_points_per_thanks",
@@ -650,6 +680,7 @@ impl Settings {
             0,
             1000,
         )?;
+        let retention = Self::validate_retention(&raw.retention, pulse_window)?;
         Ok(Self {
             org: OrgSettings {
                 timezone,
@@ -708,6 +739,49 @@ impl Settings {
                 tick: Duration::from_secs(tick as u64),
                 profile_refreshes_per_tick: refreshes as usize,
             },
+            retention,
+        })
+    }
+
+    fn validate_retention(
+        r: &RawRetention,
+        pulse_window_days: i64,
+    ) -> Result<RetentionSettings, ConfigError> {
+        let delivered = range(
+            "retention.delivered_messages_days",
+            r.delivered_messages_days,
+            1,
+            36_600,
+        )?;
+        let failed = range(
+            "retention.failed_messages_days",
+            r.failed_messages_days,
+            1,
+            36_600,
+        )?;
+        // Slack retries a request or event within minutes; a day is already far above that.
+        let requests = range(
+            "retention.processed_requests_days",
+            r.processed_requests_days,
+            1,
+            36_600,
+        )?;
+        let reminders = range("retention.reminders_days", r.reminders_days, 1, 36_600)?;
+        // Who answered the pulse in the window is counted from pulse_requests (at least two
+        // people must have answered before a manager sees anything): keep the whole window.
+        if reminders <= pulse_window_days {
+            return Err(ConfigError::new(
+                "retention.reminders_days",
+                format!(
+                    "{reminders} must be more than one_on_one.pulse_window_days ({pulse_window_days})"
+                ),
+            ));
+        }
+        Ok(RetentionSettings {
+            delivered_messages_days: delivered,
+            failed_messages_days: failed,
+            processed_requests_days: requests,
+            reminders_days: reminders,
         })
     }
 }
@@ -906,6 +980,21 @@ mod tests {
                 "one_on_one.remind_at",
             ),
             ("OTAGAI__SCHEDULER__TICK_SECS", "0", "scheduler.tick_secs"),
+            (
+                "OTAGAI__RETENTION__PROCESSED_REQUESTS_DAYS",
+                "0",
+                "retention.processed_requests_days",
+            ),
+            (
+                "OTAGAI__RETENTION__DELIVERED_MESSAGES_DAYS",
+                "-1",
+                "retention.delivered_messages_days",
+            ),
+            (
+                "OTAGAI__RETENTION__REMINDERS_DAYS",
+                "90",
+                "retention.reminders_days",
+            ),
         ];
         for (k, v, key) in cases {
             let err = Settings::load(None, env(&[(k, v)]))

@@ -18,6 +18,8 @@
 //! - [`server`]: HTTP on hyper with timeouts and a connection cap.
 //! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
 //!   the time, wiring, logs.
+//! - [`files`]: the database and exports are created private to the account (0600, folders
+//!   0700).
 //!
 //! Data flows one way: Slack request -> `slack` (verify, parse) -> `commands` -> `app`
 //! (rules from `domain`, one transaction through `storage`, outgoing messages into the outbox
@@ -30,6 +32,7 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod domain;
+pub mod files;
 pub mod i18n;
 pub mod outbox;
 pub mod scheduler;

@@ -50,6 +50,25 @@ enum Cmd {
         #[command(subcommand)]
         what: Org,
     },
+    /// Forget someone who has left: the notes, topics and action items of their 1on1 pairs,
+    /// the links of their pulse answers, the texts of their questions, their cached profile and
+    /// the messages waiting for them; their active pairs end. Ledger amounts and the thanks
+    /// stay (payroll). One transaction, audited. Asks for confirmation unless --yes.
+    Forget {
+        /// Their Slack user ID (U… or W…).
+        #[arg(value_parser = parse_user_id)]
+        user: otagai::domain::UserId,
+        /// Show how much of each kind would go; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+fn parse_user_id(s: &str) -> Result<otagai::domain::UserId, String> {
+    otagai::domain::UserId::parse(s)
 }
 
 #[derive(Subcommand)]
@@ -165,7 +184,7 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             store.migrate().await?;
             let n = match output {
                 Some(path) => {
-                    let file = std::fs::File::create(&path)?;
+                    let file = otagai::files::create_private_file(&path)?;
                     otagai::app::export_ledger_csv(&store, &settings, from, to, file).await?
                 }
                 None => {
@@ -227,6 +246,40 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Cmd::Forget { user, dry_run, yes } => {
+            let deployment = deployment()?;
+            let store = otagai::storage::Store::connect(&deployment.database_url, 1).await?;
+            store.migrate().await?;
+            let now = chrono::Utc::now();
+            let counts = otagai::app::forget_user(&store, &user, now, true).await?;
+            let verb = if dry_run { "would go" } else { "to forget" };
+            println!("{user}: {verb}");
+            for (what, n) in counts.lines() {
+                println!("  {what}: {n}");
+            }
+            if dry_run {
+                eprintln!("otagai: dry run; nothing changed");
+                return Ok(());
+            }
+            if !yes {
+                eprint!(
+                    "Forget {user}? This cannot be undone; ledger amounts and thanks stay. \
+                     Type yes to continue: "
+                );
+                let mut answer = String::new();
+                // No terminal (stdin closed or empty, as under cron) reads nothing: refused.
+                let read = std::io::stdin().read_line(&mut answer).unwrap_or(0);
+                if read == 0 || !otagai::app::confirms(&answer) {
+                    anyhow::bail!("not confirmed (answer yes, or pass --yes); nothing changed");
+                }
+            }
+            let done = otagai::app::forget_user(&store, &user, now, false).await?;
+            eprintln!(
+                "otagai: forgot {user}: {} rows removed, blanked or ended; recorded in the audit log",
+                done.total()
+            );
+            Ok(())
+        }
         Cmd::Org {
             what: Org::Export { output },
         } => {
@@ -235,7 +288,8 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             store.migrate().await?;
             let n = match output {
                 Some(path) => {
-                    otagai::app::export_org_chart(&store, std::fs::File::create(&path)?).await?
+                    let file = otagai::files::create_private_file(&path)?;
+                    otagai::app::export_org_chart(&store, file).await?
                 }
                 None => otagai::app::export_org_chart(&store, std::io::stdout().lock()).await?,
             };

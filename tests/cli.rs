@@ -173,7 +173,7 @@ fn help_lists_every_command() {
         .take_while(|l| l.starts_with("  "))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    for expected in ["serve", "migrate", "try", "export"] {
+    for expected in ["serve", "migrate", "try", "export", "jobs", "org", "forget"] {
         assert!(commands.contains(&expected), "{expected} in {commands:?}");
     }
     for variable in ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL"] {
@@ -934,4 +934,187 @@ fn the_logs_never_name_the_asker_of_an_anonymous_question() {
         "the anonymous asker is named in the logs:\n{}",
         r.stderr
     );
+}
+
+// ---- files on the host: private to the account that runs otagai ----
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_wal_and_shm_its_folder_and_every_export_are_private_to_the_account() {
+    let dir = TempDir::new();
+    let folder = dir.path().join("data");
+    let file = folder.join("otagai.db");
+    let url = format!("sqlite://{}", file.display());
+    let db = Db(url.clone());
+    let mut cmd = otagai(&dir);
+    cmd.arg("migrate").env("DATABASE_URL", &url);
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(mode(&folder), 0o700, "the folder otagai created");
+    assert_eq!(mode(&file), 0o600, "the database");
+
+    // While a connection is open (and has written), SQLite keeps its -wal and -shm beside it.
+    db.on(async |store| {
+        sqlx::query("INSERT INTO app_settings (key, value, set_by, set_at) VALUES ('probe', '1', 'test', 0)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let side = folder.join(format!("otagai.db{suffix}"));
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    });
+
+    let ledger = dir.path().join("ledger.csv");
+    let org = dir.path().join("org.csv");
+    // An export over an existing, world-readable file makes it private too.
+    std::fs::write(&org, "old").unwrap();
+    std::fs::set_permissions(&org, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    for (args, out) in [
+        (["export", "ledger", "-o"], &ledger),
+        (["org", "export", "-o"], &org),
+    ] {
+        let mut full: Vec<&str> = args.to_vec();
+        full.push(out.to_str().unwrap());
+        let r = otagai_on(&dir, &db, &full);
+        assert_eq!(r.code, Some(0), "{full:?}: {}", r.stderr);
+        assert_eq!(mode(out), 0o600, "{}", out.display());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_world_readable_database_is_made_private_with_a_warning() {
+    let dir = TempDir::new();
+    let file = dir.path().join("shared.db");
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let mut cmd = otagai(&dir);
+    cmd.arg("migrate")
+        .env("DATABASE_URL", format!("sqlite://{}", file.display()));
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(mode(&file), 0o600);
+    assert!(
+        r.stderr.contains("readable by other accounts"),
+        "stderr: {}",
+        r.stderr
+    );
+}
+
+// ---- forget: someone who has left ----
+
+/// A database with UGONE (to forget) and UKEEP (to keep), as in tests/forget_seed.sql.
+fn seeded(dir: &TempDir) -> Db {
+    let db = Db::new(dir);
+    let statements: Vec<String> = include_str!("forget_seed.sql")
+        .split(";\n")
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let refs: Vec<&str> = statements.iter().map(String::as_str).collect();
+    db.exec(&refs);
+    db
+}
+
+/// `otagai forget ARGS…` with `input` on stdin.
+fn forget(dir: &TempDir, db: &Db, args: &[&str], input: &str) -> Run {
+    let mut cmd = otagai(dir);
+    cmd.arg("forget").args(args).env("DATABASE_URL", &db.0);
+    run(cmd, input)
+}
+
+const NOTES: &str = "SELECT COUNT(*) FROM meeting_notes";
+const FORGOTTEN: &str = "SELECT COUNT(*) FROM audit_log WHERE action = 'user.forget'";
+
+#[test]
+fn forget_dry_run_shows_the_counts_per_kind_and_changes_nothing() {
+    let dir = TempDir::new();
+    let db = seeded(&dir);
+    let r = forget(&dir, &db, &["UGONE", "--dry-run"], "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    for line in [
+        "UGONE: would go",
+        "1on1 notes of their pairs: 4",
+        "1on1 topics of their pairs: 2",
+        "action items of their pairs: 2",
+        "pulse requests sent to them: 1",
+        "question texts they asked (blanked): 1",
+        "cached Slack profile: 1",
+        "active 1on1 pairs (ended): 1",
+        "pending messages to them: 1",
+    ] {
+        assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
+    }
+    assert!(r.stderr.contains("nothing changed"), "{}", r.stderr);
+    assert_eq!(db.count(NOTES), 6);
+    assert_eq!(db.count(FORGOTTEN), 0);
+}
+
+#[test]
+fn forget_without_yes_refuses_when_stdin_is_closed_or_the_answer_is_not_yes() {
+    let dir = TempDir::new();
+    let db = seeded(&dir);
+    for input in ["", "no\n", "sure\n"] {
+        let r = forget(&dir, &db, &["UGONE"], input);
+        assert_ne!(r.code, Some(0), "{input:?}: {}", r.stderr);
+        assert!(r.stderr.contains("not confirmed"), "{}", r.stderr);
+        assert!(
+            r.stdout.contains("1on1 notes of their pairs: 4"),
+            "{}",
+            r.stdout
+        );
+        assert_eq!(db.count(NOTES), 6, "{input:?} changed nothing");
+        assert_eq!(db.count(FORGOTTEN), 0);
+    }
+}
+
+#[test]
+fn forget_after_yes_on_stdin_or_with_yes_removes_the_data_once_and_audits_it() {
+    for (args, input) in [(vec!["UGONE"], "yes\n"), (vec!["UGONE", "--yes"], "")] {
+        let dir = TempDir::new();
+        let db = seeded(&dir);
+        let r = forget(&dir, &db, &args, input);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("forgot UGONE: 13 rows"), "{}", r.stderr);
+        assert_eq!(db.count(NOTES), 2, "UKEEP's pair's notes stay");
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM help_requests WHERE question = '[removed]'"),
+            1
+        );
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM ledger WHERE user_id = 'UGONE'"),
+            1
+        );
+        assert_eq!(db.count(FORGOTTEN), 1);
+        // Again: nothing left to forget.
+        let r = forget(&dir, &db, &["UGONE", "--yes"], "");
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(r.stderr.contains("forgot UGONE: 0 rows"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn forget_refuses_what_is_not_a_slack_user_id() {
+    let dir = TempDir::new();
+    let db = seeded(&dir);
+    let r = forget(&dir, &db, &["bob", "--yes"], "");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("not a Slack user ID"), "{}", r.stderr);
+    assert_eq!(db.count(NOTES), 6);
 }

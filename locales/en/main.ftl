@@ -89,6 +89,7 @@ admin-budget-cleared = { $user } is back on the default monthly budget ({ points
 admin-budget-default-set = The default monthly budget is now { points }, from this month on.
 admin-granted = { $user } got a one-time top-up of { points } for this month; they have { $remaining } left.
 admin-granted-dm = { $admin } topped up your thanks budget by { points } for this month. You have { $remaining } to give.
+admin-not-for-yourself = Admins can't change their own budget or top it up; another admin has to do it: { $admins }. This attempt was recorded in the audit log.
 admin-target-invalid = { $user } is a bot, deactivated or not in this workspace, so this does not apply to them.
 admin-added = { $user } is now a bonus admin.
 admin-already = { $user } is already a bonus admin.

@@ -86,6 +86,7 @@ admin-budget-cleared = { $user } さんの月間ポイントを今月から標�
 admin-budget-default-set = 月間ポイントの標準値を今月から{ points }に変更しました。
 admin-granted = { $user } さんに今月分として{ points }を追加しました。残りは{ $remaining }ポイントです。
 admin-granted-dm = { $admin } さんにより、今月あなたが贈れるポイントが{ points }増えました。贈れる残りは{ $remaining }ポイントです。
+admin-not-for-yourself = 管理者は自分の月間ポイントの変更や追加はできません。ほかの管理者に依頼してください: { $admins }。この操作は監査ログに記録されました。
 admin-target-invalid = { $user } はボット、無効化されたユーザー、またはこのワークスペースにいないため、この操作はできません。
 admin-added = { $user } さんを管理者に追加しました。
 admin-already = { $user } さんはすでに管理者です。

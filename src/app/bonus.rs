@@ -48,6 +48,15 @@ impl App {
     }
 
     async fn list_admin_mentions(&self, l: Locale) -> anyhow::Result<String> {
+        self.list_admin_mentions_but(l, None).await
+    }
+
+    /// The admins as mentions, leaving out `but` (the caller, when pointed to the others).
+    async fn list_admin_mentions_but(
+        &self,
+        l: Locale,
+        but: Option<&UserId>,
+    ) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
         let mut all = self.settings.bonus.admins.clone();
         for a in admin::granted_admins(&mut conn).await? {
@@ -55,6 +64,7 @@ impl App {
                 all.push(a);
             }
         }
+        all.retain(|a| Some(a) != but);
         if all.is_empty() {
             return Ok(tr0(l, "admin-none"));
         }
@@ -189,6 +199,67 @@ impl App {
         Ok(out)
     }
 
+    /// The target of an admin command that would change the caller's own budget (security
+    /// review, issue 9): an admin must not mint points for themselves, so their own override,
+    /// its removal and grants to themselves are another admin's to do. `budget default` is
+    /// not self-targeted and stays allowed: it applies to everyone alike, the admin included,
+    /// and is audited like any change. Adding or removing admins is not a budget change.
+    fn self_targeted<'a>(actor: &UserId, cmd: &'a BonusCommand) -> Option<&'a UserId> {
+        match cmd {
+            BonusCommand::Grant { user, .. }
+            | BonusCommand::SetBudget { user, .. }
+            | BonusCommand::ClearBudget { user }
+                if user == actor =>
+            {
+                Some(user)
+            }
+            _ => None,
+        }
+    }
+
+    /// Refuses a self-targeted budget change, recording the attempt in the audit log. The
+    /// request key is claimed like any admin command's, so a retried request answers the
+    /// same and is audited once.
+    async fn refuse_self_change(
+        &self,
+        l: Locale,
+        actor: &UserId,
+        target: &UserId,
+        key: &str,
+        cmd: &BonusCommand,
+        now_ms: i64,
+    ) -> anyhow::Result<String> {
+        let admins = self.list_admin_mentions_but(l, Some(actor)).await?;
+        let mut tx = self.store.begin().await?;
+        if let requests::Claim::Seen(reply) = requests::claim(&mut tx, key, now_ms).await? {
+            tx.rollback().await?;
+            return Ok(reply.unwrap_or_default());
+        }
+        let attempted = match cmd {
+            BonusCommand::Grant { amount, .. } => {
+                json!({ "attempted": "budget.grant", "points": amount })
+            }
+            BonusCommand::SetBudget { amount, .. } => {
+                json!({ "attempted": "budget.set", "monthly_budget": amount })
+            }
+            _ => json!({ "attempted": "budget.clear" }),
+        };
+        admin::audit(
+            &mut tx,
+            actor,
+            "budget.self_refused",
+            Some(target),
+            &attempted,
+            now_ms,
+        )
+        .await?;
+        let text = tr(l, "admin-not-for-yourself", &[("admins", admins.into())]);
+        requests::save_reply(&mut tx, key, &text).await?;
+        tx.commit().await?;
+        tracing::warn!(actor = %actor, ?cmd, "refused an admin change to the admin's own budget");
+        Ok(text)
+    }
+
     async fn admin_command(
         &self,
         req: &CommandRequest,
@@ -200,6 +271,11 @@ impl App {
         let now = self.clock.now();
         let now_ms = storage::millis(now);
         let period = Period::containing(now, self.settings.org.timezone);
+        if let Some(target) = Self::self_targeted(actor, &cmd) {
+            return self
+                .refuse_self_change(l, actor, target, &key, &cmd, now_ms)
+                .await;
+        }
         // Slack is asked before the transaction: nothing slow may happen while it holds locks.
         let mut target_locale = None;
         if let BonusCommand::Grant { user, .. }

@@ -6,6 +6,7 @@ mod actions;
 mod ask;
 mod bonus;
 mod export;
+mod forget;
 mod help;
 mod one_on_one;
 mod org;
@@ -16,6 +17,7 @@ pub use crate::clock::{Clock, SystemClock};
 pub use actions::ButtonAction;
 pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
+pub use forget::{ForgetReport, confirms, forget_user};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 

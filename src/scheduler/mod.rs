@@ -2,14 +2,18 @@
 //! does). `serve` runs [`Scheduler::run`]; `otagai jobs run --now …` runs one pass as of any
 //! instant (operators with an external cron, tests, the `try` console).
 //!
+//! The same pass deletes old bookkeeping, at most once an hour (`retention.rs`).
+//!
 //! Every job is safe to run twice, from several processes at once: what it enqueues is keyed
 //! uniquely in the same transaction (see `one_on_one.rs`), so a repeated pass finds the key and
 //! sends nothing, and a pass that fails before committing leaves nothing behind to skip.
 
 mod ask;
 mod one_on_one;
+mod retention;
 
 pub use one_on_one::{JobsReport, Planned};
+pub use retention::RetentionReport;
 
 use crate::app::App;
 use chrono::{DateTime, Utc};
@@ -30,6 +34,14 @@ impl App {
         report.planned.extend(nudges.planned);
         if !dry_run && report.queued > 0 {
             self.outbox_wake.notify_one();
+        }
+        if !dry_run {
+            // Bookkeeping past its retention goes, at most once an hour (see `retention.rs`).
+            // A failure there must not hide what the pass queued: it is logged, and the next
+            // hour's run does the work (deleting is idempotent).
+            if let Err(e) = self.run_retention_if_due(now).await {
+                tracing::warn!(error = ?e, "retention failed; the next run retries");
+            }
         }
         Ok(report)
     }

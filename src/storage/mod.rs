@@ -12,10 +12,12 @@
 pub mod admin;
 pub mod ask;
 pub mod budget;
+pub mod forget;
 pub mod outbox;
 pub mod pairs;
 pub mod reminders;
 pub mod requests;
+pub mod retention;
 pub mod thanks;
 pub mod users;
 
@@ -87,7 +89,7 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://…`). A SQLite file and its folder are
-    /// created if missing.
+    /// created if missing, private to this account ([`crate::files`]).
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(path) = url.strip_prefix("sqlite:") {
@@ -98,11 +100,11 @@ impl Store {
                     "DATABASE_URL: an in-memory SQLite database would vanish between connections; name a file"
                 );
             }
-            if let Some(dir) = std::path::Path::new(file).parent()
-                && !dir.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the folder {}", dir.display()))?;
+            // The database holds private 1on1 notes: created 0600 (its folder 0700) before
+            // SQLite opens it, so its -wal and -shm, which SQLite creates with the database
+            // file's permissions, are private too. A read-only URL creates nothing.
+            if !path.contains("mode=") || path.contains("mode=rwc") {
+                crate::files::prepare_sqlite_file(std::path::Path::new(file))?;
             }
             let sep = if path.contains('?') { '&' } else { '?' };
             let url = if path.contains("mode=") {

@@ -23,6 +23,7 @@ both_backends!(
     an_admin_cannot_give_a_budget_to_a_bot_a_deactivated_or_an_unknown_user,
     a_budget_change_during_someones_first_give_of_the_month_is_not_lost,
     an_admin_puts_a_person_back_on_the_default_budget,
+    an_admin_cannot_grant_themselves_points_or_change_their_own_budget_and_the_attempt_is_audited,
 );
 
 fn u(s: &str) -> UserId {
@@ -802,4 +803,75 @@ async fn an_admin_puts_a_person_back_on_the_default_budget(backend: Backend) {
         actions,
         vec!["budget.set", "budget.default", "budget.clear"]
     );
+}
+
+async fn an_admin_cannot_grant_themselves_points_or_change_their_own_budget_and_the_attempt_is_audited(
+    backend: Backend,
+) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| s.bonus.admins = vec![u("UADMIN"), u("UJADMIN")]),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UADMIN", "en-US");
+    app.slack.add_user("UJADMIN", "ja-JP");
+
+    let refused = "Admins can't change their own budget or top it up; another admin has \
+                   to do it: <@UJADMIN>. This attempt was recorded in the audit log.";
+    for text in [
+        "grant <@UADMIN> 1000000",
+        "budget <@UADMIN> 1000000",
+        "budget <@UADMIN> default",
+    ] {
+        assert_eq!(
+            app.command("UADMIN", "/bonus", text).await,
+            refused,
+            "{text}"
+        );
+    }
+    let first = answer(&app, "UJADMIN", "grant <@UJADMIN> 500", "trig-self").await;
+    assert!(
+        first.starts_with("管理者は自分の月間ポイントの変更や追加はできません。"),
+        "{first}"
+    );
+    let again = answer(&app, "UJADMIN", "grant <@UJADMIN> 500", "trig-self").await;
+    assert_eq!(again, first, "a retry gets the same answer");
+
+    assert!(ledger(&app).await.is_empty(), "no grant was written");
+    assert!(budgets(&app).await.is_empty(), "no budget row was opened");
+    assert_eq!(count(&app, "budget_overrides").await, 0);
+    let r = app.command("UADMIN", "/bonus", "").await;
+    assert!(r.contains("Budget left this month: 400 of 400"), "{r}");
+    let log = audit(&app).await;
+    let summary: Vec<_> = log
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.subject.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("UADMIN", "budget.self_refused", Some("UADMIN")),
+            ("UADMIN", "budget.self_refused", Some("UADMIN")),
+            ("UADMIN", "budget.self_refused", Some("UADMIN")),
+            ("UJADMIN", "budget.self_refused", Some("UJADMIN")),
+        ],
+        "each attempt once, the retry not again"
+    );
+    assert!(log[0].detail.contains("budget.grant"), "{}", log[0].detail);
+    assert!(log[0].detail.contains("1000000"), "{}", log[0].detail);
+
+    // Another admin may do it, and the default (everyone's, the admin's too) stays allowed.
+    let r = app.command("UJADMIN", "/bonus", "grant <@UADMIN> 50").await;
+    assert!(r.contains("50ポイントを追加しました"), "{r}");
+    let r = app.command("UADMIN", "/bonus", "budget default 300").await;
+    assert_eq!(
+        r,
+        "The default monthly budget is now 300 points, from this month on."
+    );
+    let r = app.command("UADMIN", "/bonus", "").await;
+    assert!(r.contains("Budget left this month: 350 of 350"), "{r}");
+    app.assert_ledger_consistent().await;
 }
