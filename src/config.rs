@@ -162,7 +162,7 @@ pub struct OneOnOneSettings {
     pub policy: ReminderPolicy,
     /// Ask the report two anonymous questions after a recorded 1on1.
     pub pulse: bool,
-    /// Managers see the pulse only once this many answers exist in the window.
+    /// Managers see the pulse only in blocks of at least this many answers, from two reports.
     pub pulse_min_responses: i64,
     pub pulse_window_days: i64,
     /// Opening questions per reminder.

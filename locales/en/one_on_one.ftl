@@ -117,7 +117,7 @@ oneonone-pulse-summary = { $answers } answers: usefulness { $useful } / 5. Who t
 oneonone-feedback = *Pulse of your 1on1s, last { $days } days*
 oneonone-feedback-not-enough = Your pulse shows once there are at least { $need } answers in the last { $days } days, so no single answer can be traced to a person. So far: { $have }.
 oneonone-feedback-one-person = All the answers so far come from one person, so showing them would point at them. Your pulse shows once at least two of your reports have answered.
-oneonone-pulse-steps = Answers count in groups of { $k }, so no single answer can be singled out; { $newer } newer will count once there are { $k }.
+oneonone-pulse-steps = Answers count in groups of at least { $k } from at least two people, so no single answer and no one person's answers can be singled out; { $newer } newer will count once their group is complete.
 oneonone-feedback-talk-hint = In most of your 1on1s you talked more. Try opening with a question and letting silence work: the 1on1 is their time.
 
 oneonone-report-admins-only = `/1on1 report` is for admins.

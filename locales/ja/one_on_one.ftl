@@ -96,7 +96,7 @@ oneonone-pulse-summary = 回答 { $answers } 件：役に立った度 { $useful 
 oneonone-feedback = *あなたの 1on1 のパルス（直近 { $days } 日）*
 oneonone-feedback-not-enough = 回答が直近 { $days } 日で { $need } 件以上集まると表示されます（誰の回答か分からないようにするためです）。現在 { $have } 件です。
 oneonone-feedback-one-person = これまでの回答はすべて1人からのものなので、表示すると誰の回答か分かってしまいます。2人以上の部下が回答すると表示されます。
-oneonone-pulse-steps = 1件の回答が特定されないよう、回答は { $k } 件ずつ集計に加わります。新しい { $newer } 件は { $k } 件そろうと加わります。
+oneonone-pulse-steps = 回答や特定の1人の回答が見分けられないよう、回答は2人以上の回答を含む { $k } 件以上のまとまりごとに集計に加わります。新しい { $newer } 件は、そのまとまりがそろうと加わります。
 oneonone-feedback-talk-hint = 多くの 1on1 であなたの方が多く話しています。質問から始めて、沈黙を待ってみてください。1on1 は部下のための時間です。
 
 oneonone-report-admins-only = `/1on1 report` は管理者専用です。

@@ -829,8 +829,23 @@ async fn a_pulse_is_answered_once_anonymously_and_only_by_the_report(backend: Ba
     columns.sort();
     assert_eq!(
         columns,
-        ["answered_week", "id", "manager_id", "talk", "useful"],
+        [
+            "answered_week",
+            "id",
+            "manager_id",
+            "report_bucket",
+            "talk",
+            "useful"
+        ],
         "no column says who answered or about which 1on1"
+    );
+    let bucket: String = sqlx::query_scalar("SELECT report_bucket FROM pulse_answers")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert!(
+        bucket.len() == 32 && !bucket.contains("UREP") && !bucket.contains("UMGR"),
+        "the bucket is opaque: {bucket}"
     );
     let (manager, useful, talk): (String, i64, String) =
         sqlx::query_as("SELECT manager_id, useful, talk FROM pulse_answers")
@@ -1062,18 +1077,31 @@ async fn feedback_never_shows_one_persons_answers_and_grows_only_in_steps(backen
         "{r}"
     );
 
-    // A second person answers: the aggregate shows, in a step of three answers, so that the
-    // fourth cannot be told apart by comparing the two views.
+    // A second person answers: the aggregate shows, as one block holding both people's answers
+    // (a block of UR1's three alone would be exactly their answers).
     let r = app.command("UMGR", "/1on1", "done <@UR2>").await;
     assert!(r.starts_with("Recorded"), "{r}");
     answer_latest("UR2", 1, 1).await;
     let r = app.command("UMGR", "/1on1", "feedback").await;
     assert!(
-        r.contains("3 answers: usefulness 5.0 / 5"),
-        "the first three answers only: {r}"
+        r.contains("4 answers: usefulness 4.0 / 5"),
+        "one block of two people: {r}"
+    );
+    assert!(!r.contains("newer"), "{r}");
+
+    // The next answer waits for its block, so that it cannot be told apart by comparing views.
+    let r = app
+        .command("UMGR", "/1on1", "done <@UR2> on 2026-11-19")
+        .await;
+    assert!(r.starts_with("Recorded"), "{r}");
+    answer_latest("UR2", 2, 2).await;
+    let r = app.command("UMGR", "/1on1", "feedback").await;
+    assert!(
+        r.contains("4 answers: usefulness 4.0 / 5"),
+        "the first block only: {r}"
     );
     assert!(
-        r.contains("Answers count in groups of 3") && r.contains("1 newer"),
+        r.contains("Answers count in groups of at least 3") && r.contains("1 newer"),
         "{r}"
     );
 }
