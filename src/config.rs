@@ -165,6 +165,8 @@ pub struct OneOnOneSettings {
     /// Managers see the pulse only in blocks of at least this many answers, from two reports.
     pub pulse_min_responses: i64,
     pub pulse_window_days: i64,
+    /// How long the invitation of a self-service `/1on1 add` waits for the report's answer.
+    pub invitation_expiry_days: i64,
     /// Opening questions per reminder.
     pub questions: usize,
 }
@@ -353,6 +355,7 @@ struct RawOneOnOne {
     pulse: bool,
     pulse_min_responses: i64,
     pulse_window_days: i64,
+    invitation_expiry_days: i64,
     questions: i64,
 }
 
@@ -604,6 +607,12 @@ impl Settings {
             1,
             3660,
         )?;
+        let invitation_expiry = range(
+            "one_on_one.invitation_expiry_days",
+            o3.invitation_expiry_days,
+            1,
+            365,
+        )?;
         let questions = range("one_on_one.questions", o3.questions, 0, 5)?;
         let tick = range("scheduler.tick_secs", raw.scheduler.tick_secs, 1, 3600)?;
         let refreshes = range(
@@ -658,6 +667,7 @@ impl Settings {
                 pulse: o3.pulse,
                 pulse_min_responses: min_responses,
                 pulse_window_days: pulse_window,
+                invitation_expiry_days: invitation_expiry,
                 questions: questions as usize,
             },
             scheduler: SchedulerSettings {

@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod ask;
 pub mod budget;
+pub mod invitations;
 pub mod outbox;
 pub mod pairs;
 pub mod reminders;

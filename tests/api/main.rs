@@ -7,6 +7,7 @@ mod helpers;
 mod ask;
 mod bonus;
 mod endpoints;
+mod invitations;
 mod ledger;
 mod one_on_one;
 mod outbox;
