@@ -310,7 +310,7 @@ impl App {
             Err(reply) => return Ok(reply),
         };
         // A report may also leave a pair (`/1on1 remove @manager`): nobody can be kept as
-        // someone's report against their will, since any person may `/1on1 add` anyone.
+        // someone's report against their will, whether an admin or the org chart made it.
         let mine = pairs::active_pair_of_report(&mut tx, me).await?;
         if let Some(pair) = mine.filter(|p| &p.manager == report) {
             pairs::end_pair(&mut tx, pair.id, now_ms).await?;
