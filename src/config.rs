@@ -176,9 +176,11 @@ pub struct OneOnOneSettings {
     pub policy: ReminderPolicy,
     /// Ask the report two anonymous questions after a recorded 1on1.
     pub pulse: bool,
-    /// Managers see the pulse only once this many answers exist in the window.
+    /// Managers see the pulse only in blocks of at least this many answers, from two reports.
     pub pulse_min_responses: i64,
     pub pulse_window_days: i64,
+    /// How long the invitation of a self-service `/1on1 add` waits for the report's answer.
+    pub invitation_expiry_days: i64,
     /// Opening questions per reminder.
     pub questions: usize,
 }
@@ -397,6 +399,7 @@ struct RawOneOnOne {
     pulse: bool,
     pulse_min_responses: i64,
     pulse_window_days: i64,
+    invitation_expiry_days: i64,
     questions: i64,
 }
 
@@ -659,6 +662,12 @@ impl Settings {
             1,
             3660,
         )?;
+        let invitation_expiry = range(
+            "one_on_one.invitation_expiry_days",
+            o3.invitation_expiry_days,
+            1,
+            365,
+        )?;
         let questions = range("one_on_one.questions", o3.questions, 0, 5)?;
         let h = &raw.http;
         let header_timeout = range("http.header_timeout_secs", h.header_timeout_secs, 1, 300)?;
@@ -733,6 +742,7 @@ impl Settings {
                 pulse: o3.pulse,
                 pulse_min_responses: min_responses,
                 pulse_window_days: pulse_window,
+                invitation_expiry_days: invitation_expiry,
                 questions: questions as usize,
             },
             scheduler: SchedulerSettings {

@@ -3,7 +3,7 @@
 
 use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
 use crate::config::{Deployment, Settings};
-use crate::domain::UserId;
+use crate::domain::{PulseKey, UserId};
 use crate::outbox::{Deliver, OutboxWorker};
 use crate::scheduler::Scheduler;
 use crate::slack::{SlackApi, SlackState, router};
@@ -49,6 +49,7 @@ impl Application {
             directory,
             clock,
             outbox_wake: Arc::new(Notify::new()),
+            pulse_key: PulseKey::derive(secret.expose()),
         };
         Ok(Self {
             listener,
@@ -139,6 +140,11 @@ pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow:
         directory: Arc::new(NoDirectory),
         clock: Arc::new(SystemClock),
         outbox_wake: Arc::new(Notify::new()),
+        // Jobs answer no pulse; without the secret, a key nobody can reproduce.
+        pulse_key: PulseKey::derive(&deployment.signing_secret.as_ref().map_or_else(
+            || uuid::Uuid::new_v4().to_string(),
+            |s| s.expose().to_owned(),
+        )),
     })
 }
 

@@ -340,6 +340,45 @@ fn try_walks_through_a_1on1_from_reminder_to_pulse() {
     assert!(!out.contains("<@U"), "mentions are shown as @names: {out}");
 }
 
+#[test]
+fn try_an_add_by_someone_who_is_not_an_admin_waits_for_the_reports_accept() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en");
+    // alice is the console's admin; carol is not, so her add is an invitation bob answers.
+    let r = run(
+        cmd,
+        ":as carol\n\
+         /1on1 add @bob weekly\n\
+         /1on1\n\
+         :as bob\n\
+         :press accept\n\
+         :as carol\n\
+         /1on1\n\
+         :quit\n",
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out = &r.stdout;
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
+    };
+    let invited = at("I've asked @bob to confirm 1on1s with you (weekly)");
+    let dm = at(":press accept, :press decline");
+    let pending = at("@bob (invited, weekly): waiting for them to accept");
+    let accepted = at("You accepted: regular 1on1s with @carol (weekly)");
+    let told = at("@bob accepted your invitation");
+    let listed = at("@bob (your report, weekly)");
+    assert!(
+        invited < pending && dm < accepted && accepted < listed,
+        "{out}"
+    );
+    assert!(told > invited, "{out}");
+}
+
 // ---- /ask in the console ----
 
 /// `otagai try` in English on a fresh database in `dir`, fed `input`.

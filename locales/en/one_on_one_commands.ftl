@@ -4,7 +4,7 @@
 ## Help
 help-oneonone-intro = *1on1s with /1on1*: keep a steady rhythm with your reports, and keep topics and action items in one place. Pick people from Slack's autocomplete so they appear as @name links.
 usage-oneonone-list = your 1on1s, as a manager and as a report
-usage-oneonone-add = start regular 1on1s with one of your reports, optionally saying how often (every N days: { $max } at most)
+usage-oneonone-add = start regular 1on1s with one of your reports, optionally saying how often (every N days: { $max } at most); they accept your invitation first, unless you are an admin
 usage-oneonone-remove = stop the 1on1s with this report (or, as a report, with this manager)
 usage-oneonone-done = record a 1on1 as held (today unless you give the date), with notes if you like
 usage-oneonone-topic = add something to talk about at your next 1on1 with this person

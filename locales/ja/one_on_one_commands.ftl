@@ -4,7 +4,7 @@
 ## ヘルプ
 help-oneonone-intro = */1on1 で1on1を続ける*: メンバーとの1on1を定期的に続け、話したいことやアクションアイテムを1か所にまとめます。相手はSlackの候補から選んで @名前 のリンクにしてください。
 usage-oneonone-list = マネージャーとして、またメンバーとしての1on1の一覧
-usage-oneonone-add = メンバーとの定期的な1on1を始める。頻度も指定できます(N日ごとは{ $max }日まで)
+usage-oneonone-add = メンバーとの定期的な1on1を始める。頻度も指定できます(N日ごとは{ $max }日まで)。管理者以外が追加した場合は、相手が依頼を承認してから始まります
 usage-oneonone-remove = このメンバーとの1on1をやめる（部下の側からマネージャーとの1on1を終えることもできます）
 usage-oneonone-done = 1on1を実施したことを記録(日付を省略すると今日)。メモも残せます
 usage-oneonone-topic = この人との次の1on1で話したいことを追加

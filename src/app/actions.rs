@@ -22,6 +22,10 @@ pub enum ButtonAction {
     PulseUseful { meeting_id: i64, score: i64 },
     /// A pulse answer: who talked more (`report`, `even`, `manager`).
     PulseTalk { meeting_id: i64, who: &'static str },
+    /// "Accept" on an invitation to be someone's report.
+    InviteAccept { invitation_id: i64 },
+    /// "Decline" on an invitation to be someone's report.
+    InviteDecline { invitation_id: i64 },
     /// "I'll take it" on a help request's post.
     AskClaim { request_id: i64 },
     /// "Resolved" on a help request's post (the asker's).
@@ -41,6 +45,8 @@ impl ButtonAction {
             Self::TodoDone { item_id } => format!("oneonone_todo_done_{item_id}"),
             Self::PulseUseful { score, .. } => format!("pulse_useful_{score}"),
             Self::PulseTalk { who, .. } => format!("pulse_talk_{who}"),
+            Self::InviteAccept { .. } => "oneonone_invite_accept".into(),
+            Self::InviteDecline { .. } => "oneonone_invite_decline".into(),
             Self::AskClaim { .. } => "ask_claim".into(),
             Self::AskResolve { .. } => "ask_resolve".into(),
             Self::AskThank { .. } => "ask_thank".into(),
@@ -51,6 +57,9 @@ impl ButtonAction {
         match self {
             Self::Held { pair_id } | Self::Snooze { pair_id } => pair_id.to_string(),
             Self::TodoDone { item_id } => item_id.to_string(),
+            Self::InviteAccept { invitation_id } | Self::InviteDecline { invitation_id } => {
+                invitation_id.to_string()
+            }
             Self::PulseUseful { meeting_id, score } => format!("{meeting_id}:{score}"),
             Self::PulseTalk { meeting_id, who } => format!("{meeting_id}:{who}"),
             Self::AskClaim { request_id }
@@ -66,6 +75,7 @@ impl ButtonAction {
             Self::Snooze { .. } => "snooze",
             Self::TodoDone { .. } => "todo_done",
             Self::PulseUseful { .. } | Self::PulseTalk { .. } => "pulse",
+            Self::InviteAccept { .. } | Self::InviteDecline { .. } => "invitation",
             Self::AskClaim { .. } => "ask_claim",
             Self::AskResolve { .. } => "ask_resolve",
             Self::AskThank { .. } => "ask_thank",
@@ -83,6 +93,12 @@ impl ButtonAction {
             "oneonone_held" => Some(Self::Held { pair_id: id()? }),
             "oneonone_snooze" => Some(Self::Snooze { pair_id: id()? }),
             a if a.starts_with("oneonone_todo_done_") => Some(Self::TodoDone { item_id: id()? }),
+            "oneonone_invite_accept" => Some(Self::InviteAccept {
+                invitation_id: id()?,
+            }),
+            "oneonone_invite_decline" => Some(Self::InviteDecline {
+                invitation_id: id()?,
+            }),
             "ask_claim" => Some(Self::AskClaim { request_id: id()? }),
             "ask_resolve" => Some(Self::AskResolve { request_id: id()? }),
             "ask_thank" => Some(Self::AskThank { request_id: id()? }),
@@ -144,6 +160,13 @@ impl App {
                 (self.snooze_from_button(user, l, pair_id).await?, true)
             }
             ButtonAction::TodoDone { item_id } => (self.close_todo(user, l, item_id).await?, false),
+            ButtonAction::InviteAccept { invitation_id } => {
+                self.answer_invitation(user, l, invitation_id, true).await?
+            }
+            ButtonAction::InviteDecline { invitation_id } => {
+                self.answer_invitation(user, l, invitation_id, false)
+                    .await?
+            }
             ButtonAction::PulseUseful { meeting_id, score } => {
                 let (o, t) = self
                     .answer_pulse(user, l, meeting_id, PulseAnswer::Useful(score))
@@ -214,6 +237,8 @@ mod tests {
             ButtonAction::AskClaim { request_id: 4 },
             ButtonAction::AskResolve { request_id: 4 },
             ButtonAction::AskThank { request_id: 4 },
+            ButtonAction::InviteAccept { invitation_id: 7 },
+            ButtonAction::InviteDecline { invitation_id: 7 },
         ];
         for a in all {
             assert_eq!(ButtonAction::parse(&a.action_id(), &a.value()), Some(a));
@@ -231,6 +256,8 @@ mod tests {
             ("approve_request", "1"),
             ("ask_claim", "0"),
             ("ask_thank", "4:1"),
+            ("oneonone_invite_accept", "0"),
+            ("oneonone_invite_decline", "x"),
         ];
         for (a, v) in cases {
             assert_eq!(ButtonAction::parse(a, v), None, "{a} {v}");

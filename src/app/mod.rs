@@ -44,6 +44,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Woken after a use-case commits outbox messages, so the worker sends them at once.
     pub outbox_wake: Arc<Notify>,
+    /// The key of the pulse's per-report buckets; kept out of the database.
+    pub pulse_key: crate::domain::PulseKey,
 }
 
 /// A slash command as the edge received it.

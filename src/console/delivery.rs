@@ -24,6 +24,8 @@ pub(super) struct Buttons {
     pub(super) pulse: Option<i64>,
     /// The request whose resolution DM came last, with its "Say thanks" button.
     pub(super) thank: Option<i64>,
+    /// The latest invitation to be someone's report, with Accept and Decline.
+    pub(super) invitation: Option<i64>,
 }
 
 pub(super) type ButtonsByUser = Arc<Mutex<HashMap<UserId, Buttons>>>;
@@ -102,6 +104,10 @@ impl Deliver for ConsoleDelivery {
                 Body::Pulse { meeting_id, .. } => {
                     mine.pulse = Some(*meeting_id);
                     body.push_str("\n(buttons: :press useful 1-5, :press talk me|even|manager)");
+                }
+                Body::PairInvitation { invitation_id, .. } => {
+                    mine.invitation = Some(*invitation_id);
+                    body.push_str("\n(buttons: :press accept, :press decline)");
                 }
                 Body::AskResolved { request_id, .. } => {
                     mine.thank = Some(*request_id);

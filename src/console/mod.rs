@@ -125,6 +125,8 @@ pub async fn run(
         directory: Arc::new(ConsoleDirectory(cast.clone())),
         clock: clock.clone(),
         outbox_wake: wake.clone(),
+        // The console's database is a trial: a fixed key keeps buckets stable across runs.
+        pulse_key: crate::domain::PulseKey::derive("otagai try"),
     };
     let worker = OutboxWorker::new(
         store.clone(),

@@ -1,5 +1,5 @@
-//! `:press`: the buttons of the last 1on1 reminder (held, snooze, done N) and pulse (useful
-//! 1-5, talk me|even|manager) a person got, pressed as Slack would press them. The buttons of
+//! `:press`: the buttons of the last 1on1 reminder (held, snooze, done N), pulse (useful
+//! 1-5, talk me|even|manager) and invitation (accept, decline) a person got, pressed as Slack would press them. The buttons of
 //! a question (claim, resolve, thank) are handed on to `ask.rs`.
 
 use super::Console;
@@ -32,6 +32,18 @@ impl Console {
             "  you have no reminder with buttons; :time +8d after /1on1 add brings one";
         let no_pulse = "  you have no pulse with buttons; it comes after a 1on1 is recorded";
         let action = match words {
+            ["accept"] | ["decline"] => match mine.invitation {
+                Some(invitation_id) if words[0] == "accept" => {
+                    ButtonAction::InviteAccept { invitation_id }
+                }
+                Some(invitation_id) => ButtonAction::InviteDecline { invitation_id },
+                None => {
+                    return Ok(writeln!(
+                        out,
+                        "  you have no invitation with buttons; it comes when someone who is not an admin does /1on1 add"
+                    )?);
+                }
+            },
             ["held"] | ["snooze"] => match mine.reminder {
                 Some((pair_id, _)) if words[0] == "held" => ButtonAction::Held { pair_id },
                 Some((pair_id, _)) => ButtonAction::Snooze { pair_id },
@@ -86,7 +98,7 @@ impl Console {
                 return Ok(writeln!(
                     out,
                     "  buttons: held, snooze, done N (a reminder's), useful 1-5, talk me|even|manager \
-                     (a pulse's), claim, resolve (a question's), thank (a resolved question's)"
+                     (a pulse's), accept, decline (an invitation's), claim, resolve (a question's), thank (a resolved question's)"
                 )?);
             }
         };

@@ -59,6 +59,9 @@ pub enum Body {
     Text { text: String },
     /// The DM to a manager whose 1on1 with a report is due or overdue.
     OneOnOneReminder(ReminderDm),
+    /// To a report: a manager invites them to regular 1on1s (Accept / Decline buttons). The
+    /// text is written in the reader's language.
+    PairInvitation { invitation_id: i64, text: String },
     /// The two anonymous questions a report gets after a recorded 1on1.
     Pulse {
         meeting_id: i64,
@@ -206,7 +209,7 @@ impl OutboundMessage {
                 }
                 out
             }
-            Body::Text { text } => text.clone(),
+            Body::Text { text } | Body::PairInvitation { text, .. } => text.clone(),
             Body::OneOnOneReminder(r) => r.text(l),
             Body::Pulse { manager, .. } => super::one_on_one::pulse_text(l, manager),
             Body::AskPost(p) => p.text(l),

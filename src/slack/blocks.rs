@@ -21,6 +21,28 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
             return content.with_blocks(pulse(message.locale, &message.text(), *meeting_id));
         }
         Body::AskPost(p) => return content.with_blocks(ask_post(message.locale, p)),
+        Body::PairInvitation {
+            invitation_id,
+            text,
+        } => {
+            let id = *invitation_id;
+            return content.with_blocks(vec![
+                markdown(text),
+                SlackBlock::Actions(SlackActionsBlock::new(vec![
+                    button(
+                        tr0(message.locale, "oneonone-invite-button-accept"),
+                        ButtonAction::InviteAccept { invitation_id: id },
+                    )
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+                    button(
+                        tr0(message.locale, "oneonone-invite-button-decline"),
+                        ButtonAction::InviteDecline { invitation_id: id },
+                    )
+                    .into(),
+                ])),
+            ]);
+        }
         Body::AskResolved { request_id, .. } => {
             return content.with_blocks(vec![
                 markdown(&message.text()),

@@ -276,13 +276,15 @@ pub enum PulseOutcome {
 }
 
 /// Records one answer of `report` to the pulse of `meeting_id`. When both are in, they move to
-/// `pulse_answers` without the meeting or the report, and the request forgets them.
+/// `pulse_answers` without the meeting or the report, only with the report's opaque bucket
+/// (`key.bucket(manager, report)`), and the request forgets them.
 pub async fn answer_pulse(
     conn: &mut Conn,
     meeting_id: i64,
     report: &crate::domain::UserId,
     answer: PulseAnswer,
     answered_on: NaiveDate,
+    key: &crate::domain::PulseKey,
 ) -> sqlx::Result<PulseOutcome> {
     let (useful, talk) = match answer {
         PulseAnswer::Useful(n) => (Some(n), None),
@@ -316,12 +318,14 @@ pub async fn answer_pulse(
     let manager: String = row.try_get("manager_id")?;
     let week = week_of(answered_on);
     sqlx::query(
-        "INSERT INTO pulse_answers (manager_id, answered_week, useful, talk) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO pulse_answers (manager_id, answered_week, useful, talk, report_bucket) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&manager)
     .bind(day(week))
     .bind(useful)
     .bind(&talk)
+    .bind(key.bucket(&manager, report.as_str()))
     .execute(&mut *conn)
     .await?;
     sqlx::query(
@@ -333,83 +337,48 @@ pub async fn answer_pulse(
     Ok(PulseOutcome::Complete)
 }
 
-/// The anonymous pulse of one manager's 1on1s (or of everyone's, with `None`) since a day.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PulseSummary {
-    pub answers: i64,
-    pub useful_sum: i64,
-    pub report_talked_more: i64,
-    pub even: i64,
-    pub manager_talked_more: i64,
+/// One stored pulse answer, as the views read it: never who gave it, only their opaque bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPulseAnswer {
+    /// `None` for an answer stored before buckets existed.
+    pub bucket: Option<String>,
+    /// The Monday of the week it was given.
+    pub week: NaiveDate,
+    pub useful: i64,
+    /// `report`, `even` or `manager`.
+    pub talk: String,
 }
 
-/// Complete pulse answers of `manager` (everyone's, with `None`): how many came before the week
-/// containing `since`, and how many there are in all.
-pub async fn pulse_counts(
+/// Every complete pulse answer about `manager`'s 1on1s (everyone's, with `None`), in the order
+/// they came: the views form their blocks over all of them, so that a block never depends on
+/// the window.
+pub async fn pulse_answers(
     conn: &mut Conn,
     manager: Option<&crate::domain::UserId>,
-    since: NaiveDate,
-) -> sqlx::Result<(i64, i64)> {
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN answered_week < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         AS before, COUNT(*) AS total FROM pulse_answers WHERE ($2 = '' OR manager_id = $2)",
+) -> sqlx::Result<Vec<StoredPulseAnswer>> {
+    let rows = sqlx::query(
+        "SELECT report_bucket, answered_week, useful, talk FROM pulse_answers \
+         WHERE ($1 = '' OR manager_id = $1) ORDER BY id",
     )
-    .bind(day(week_of(since)))
     .bind(manager.map(|m| m.as_str()).unwrap_or(""))
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok((row.try_get("before")?, row.try_get("total")?))
-}
-
-/// The aggregate of `take` answers from the `skip`-th on, oldest first. Callers choose whole
-/// blocks of the minimum size, so that a view changes only by whole blocks.
-pub async fn pulse_summary(
-    conn: &mut Conn,
-    manager: Option<&crate::domain::UserId>,
-    skip: i64,
-    take: i64,
-) -> sqlx::Result<PulseSummary> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(useful), 0) AS BIGINT) AS useful_sum, \
-         CAST(COALESCE(SUM(CASE WHEN talk = 'report' THEN 1 ELSE 0 END), 0) AS BIGINT) AS r, \
-         CAST(COALESCE(SUM(CASE WHEN talk = 'even' THEN 1 ELSE 0 END), 0) AS BIGINT) AS e, \
-         CAST(COALESCE(SUM(CASE WHEN talk = 'manager' THEN 1 ELSE 0 END), 0) AS BIGINT) AS m \
-         FROM (SELECT useful, talk FROM pulse_answers WHERE ($1 = '' OR manager_id = $1) \
-               ORDER BY id LIMIT $2 OFFSET $3) a",
-    )
-    .bind(manager.map(|m| m.as_str()).unwrap_or(""))
-    .bind(take)
-    .bind(skip)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(PulseSummary {
-        answers: row.try_get("n")?,
-        useful_sum: row.try_get("useful_sum")?,
-        report_talked_more: row.try_get("r")?,
-        even: row.try_get("e")?,
-        manager_talked_more: row.try_get("m")?,
-    })
-}
-
-/// How many different reports (of `manager`, or anyone's with `None`) answered a pulse sent
-/// since `since_ms`: answers that all come from one person point at them, however many.
-pub async fn pulse_respondents(
-    conn: &mut Conn,
-    manager: Option<&crate::domain::UserId>,
-    since_ms: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT report_id) FROM pulse_requests \
-         WHERE ($1 = '' OR manager_id = $1) AND answered = 1 AND sent_at >= $2",
-    )
-    .bind(manager.map(|m| m.as_str()).unwrap_or(""))
-    .bind(since_ms)
-    .fetch_one(&mut *conn)
-    .await
+    rows.iter()
+        .map(|r| {
+            let week: String = r.try_get("answered_week")?;
+            Ok(StoredPulseAnswer {
+                bucket: r.try_get("report_bucket")?,
+                week: NaiveDate::parse_from_str(&week, "%Y-%m-%d")
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                useful: r.try_get("useful")?,
+                talk: r.try_get("talk")?,
+            })
+        })
+        .collect()
 }
 
 /// The Monday of `d`'s week.
-fn week_of(d: NaiveDate) -> NaiveDate {
+pub fn week_of(d: NaiveDate) -> NaiveDate {
     d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))
 }
 

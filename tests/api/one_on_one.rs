@@ -50,10 +50,52 @@ pub(crate) async fn one_on_one_at(app: &TestApp, at: &str, user: &str, text: &st
     app.command(user, "/1on1", text).await
 }
 
-/// `manager` adds `report` (default cadence) with the clock at `at`.
+/// `manager` adds `report` (default cadence) with the clock at `at`: an admin directly, anyone
+/// else by an invitation that `report` accepts.
 pub(crate) async fn add_pair(app: &TestApp, at: &str, manager: &str, report: &str) {
     let r = one_on_one_at(app, at, manager, &format!("add <@{report}>")).await;
-    assert!(r.starts_with("Added <@"), "{r}");
+    if r.starts_with("I've asked <@") {
+        let accepted = accept_invitation(app, report).await;
+        assert!(accepted.starts_with("You accepted"), "{accepted}");
+    } else {
+        assert!(r.starts_with("Added <@"), "{r}");
+    }
+}
+
+/// `/1on1 add` by a manager who is not an admin, accepted by the report: the reply to the add
+/// and the report's answer to pressing Accept.
+pub(crate) async fn add_accepted(
+    app: &TestApp,
+    manager: &str,
+    report: &str,
+    text: &str,
+) -> (String, String) {
+    let r = app.command(manager, "/1on1", text).await;
+    assert!(r.starts_with(&format!("I've asked <@{report}>")), "{r}");
+    let accepted = accept_invitation(app, report).await;
+    (r, accepted)
+}
+
+/// `report` presses Accept on the DM of their newest open invitation; the answer's text.
+pub(crate) async fn accept_invitation(app: &TestApp, report: &str) -> String {
+    let id = scalar(
+        app,
+        &format!(
+            "SELECT MAX(id) FROM pair_invitations WHERE report_id = '{report}' AND answer IS NULL"
+        ),
+    )
+    .await
+    .to_string();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !posts_to(app, report)
+        .iter()
+        .any(|p| buttons(p).contains(&("oneonone_invite_accept".to_owned(), id.clone())))
+    {
+        assert!(Instant::now() < deadline, "no invitation {id} to {report}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let answer = press(app, report, "oneonone_invite_accept", &id).await;
+    answer["text"].as_str().unwrap_or_default().to_owned()
 }
 
 /// One scheduler pass as of `at`, with the app's clock moved there too.
@@ -177,10 +219,21 @@ async fn a_manager_adds_a_report_with_the_default_cadence_and_changes_it_by_addi
     let app = spawn_app(backend).await;
     people(&app, &["UMGR", "UREP"]);
     // Monday 2026-11-09 in Tokyo; the default cadence is every two weeks.
-    let r = one_on_one_at(&app, "2026-11-09T10:00:00+09:00", "UMGR", "add <@UREP|rep>").await;
+    app.clock.set(t("2026-11-09T10:00:00+09:00"));
+    let (r, accepted) = add_accepted(&app, "UMGR", "UREP", "add <@UREP|rep>").await;
     assert_eq!(
         r,
-        "Added <@UREP> as your report: 1on1s every 2 weeks. The first is due on 2026-11-23; \
+        "I've asked <@UREP> to confirm 1on1s with you (every 2 weeks). The pair starts once they \
+         accept; the invitation expires in 14 days."
+    );
+    assert!(
+        accepted.starts_with("You accepted: regular 1on1s with <@UMGR> (every 2 weeks)."),
+        "{accepted}"
+    );
+    let to_manager = wait_dm_text(&app, "UMGR", "<@UREP> accepted").await;
+    assert_eq!(
+        to_manager,
+        "<@UREP> accepted your invitation: 1on1s every 2 weeks. The first is due on 2026-11-23; \
          I'll remind you if it slips."
     );
     assert_eq!(
@@ -221,15 +274,14 @@ async fn a_manager_adds_a_report_with_the_default_cadence_and_changes_it_by_addi
          on track, 0 open items"
     );
 
-    // The report heard about it once, not once per add.
+    // The report heard about it once (the invitation), not once per add.
     wait_outbox_idle(&app).await;
     let dms = posts_to(&app, "UREP");
     assert_eq!(dms.len(), 1, "{dms:?}");
     assert!(
-        dms[0]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("<@UMGR> added you for regular 1on1s (every 2 weeks)."),
+        dms[0]["text"].as_str().unwrap().starts_with(
+            "<@UMGR> would like to have regular 1on1s with you as your manager (every 2 weeks)."
+        ),
         "{dms:?}"
     );
 }
@@ -249,11 +301,13 @@ async fn nobody_can_add_someone_elses_report_themselves_a_bot_or_a_deactivated_u
         count(&app, "audit_log").await,
     );
 
+    // A third person is not told who the manager is.
     let r = app.command("UOTHER", "/1on1", "add <@UREP> weekly").await;
-    assert!(
-        r.starts_with("<@UREP> already has 1on1s with <@UMGR>."),
-        "{r}"
+    assert_eq!(
+        r,
+        "<@UREP> already has a manager in otagai; they or an admin can change it."
     );
+    assert!(!r.contains("UMGR"), "{r}");
     let r = app.command("UOTHER", "/1on1", "add <@UOTHER>").await;
     assert_eq!(r, "You can't be your own report. Try `/1on1 add @someone`.");
     for who in ["UBOT", "UGONE", "UNOBODY"] {
@@ -321,8 +375,9 @@ async fn only_the_manager_removes_a_report_and_their_history_stays(backend: Back
     assert_eq!((jobs.considered, jobs.queued), (0, 0));
 
     // Free to start again with someone else; the new pair starts fresh.
-    let r = app.command("UOTHER", "/1on1", "add <@UREP> weekly").await;
-    assert!(r.starts_with("Added <@UREP>"), "{r}");
+    let (r, accepted) = add_accepted(&app, "UOTHER", "UREP", "add <@UREP> weekly").await;
+    assert!(r.starts_with("I've asked <@UREP>"), "{r}");
+    assert!(accepted.starts_with("You accepted"), "{accepted}");
     let r = app.command("UREP", "/1on1", "list").await;
     assert!(
         r.contains("<@UOTHER> (your manager, weekly): last never"),
@@ -829,8 +884,23 @@ async fn a_pulse_is_answered_once_anonymously_and_only_by_the_report(backend: Ba
     columns.sort();
     assert_eq!(
         columns,
-        ["answered_week", "id", "manager_id", "talk", "useful"],
+        [
+            "answered_week",
+            "id",
+            "manager_id",
+            "report_bucket",
+            "talk",
+            "useful"
+        ],
         "no column says who answered or about which 1on1"
+    );
+    let bucket: String = sqlx::query_scalar("SELECT report_bucket FROM pulse_answers")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert!(
+        bucket.len() == 32 && !bucket.contains("UREP") && !bucket.contains("UMGR"),
+        "the bucket is opaque: {bucket}"
     );
     let (manager, useful, talk): (String, i64, String) =
         sqlx::query_as("SELECT manager_id, useful, talk FROM pulse_answers")
@@ -881,8 +951,8 @@ async fn feedback_shows_nothing_until_enough_answers_and_the_report_is_for_admin
     }
     add_pair(&app, "2026-11-02T10:00:00+09:00", "UOTHER", "UR4").await;
     // Weekly from 2026-11-02 and never held: overdue since 2026-11-09.
-    let r = app.command("UOTHER", "/1on1", "add <@UADMIN> weekly").await;
-    assert!(r.starts_with("Added"), "{r}");
+    let (_, accepted) = add_accepted(&app, "UOTHER", "UADMIN", "add <@UADMIN> weekly").await;
+    assert!(accepted.starts_with("You accepted"), "{accepted}");
     app.clock.set(t("2026-11-20T15:00:00+09:00"));
     for report in ["UR1", "UR2", "UR3"] {
         let r = app
@@ -1019,7 +1089,10 @@ async fn when_slack_cannot_confirm_the_report_nothing_is_added_and_the_same_requ
     assert_eq!(count(&app, "outbox").await, 0);
 
     let r = with_trigger(&app, "UMGR", "add <@UREP>", "trig-add-1").await;
-    assert!(r.starts_with("Added <@UREP> as your report"), "{r}");
+    assert!(r.starts_with("I've asked <@UREP>"), "{r}");
+    assert_eq!(count(&app, "pair_invitations").await, 1);
+    let accepted = accept_invitation(&app, "UREP").await;
+    assert!(accepted.starts_with("You accepted"), "{accepted}");
     assert_eq!(count(&app, "pairs").await, 1);
 }
 
@@ -1062,18 +1135,31 @@ async fn feedback_never_shows_one_persons_answers_and_grows_only_in_steps(backen
         "{r}"
     );
 
-    // A second person answers: the aggregate shows, in a step of three answers, so that the
-    // fourth cannot be told apart by comparing the two views.
+    // A second person answers: the aggregate shows, as one block holding both people's answers
+    // (a block of UR1's three alone would be exactly their answers).
     let r = app.command("UMGR", "/1on1", "done <@UR2>").await;
     assert!(r.starts_with("Recorded"), "{r}");
     answer_latest("UR2", 1, 1).await;
     let r = app.command("UMGR", "/1on1", "feedback").await;
     assert!(
-        r.contains("3 answers: usefulness 5.0 / 5"),
-        "the first three answers only: {r}"
+        r.contains("4 answers: usefulness 4.0 / 5"),
+        "one block of two people: {r}"
+    );
+    assert!(!r.contains("newer"), "{r}");
+
+    // The next answer waits for its block, so that it cannot be told apart by comparing views.
+    let r = app
+        .command("UMGR", "/1on1", "done <@UR2> on 2026-11-19")
+        .await;
+    assert!(r.starts_with("Recorded"), "{r}");
+    answer_latest("UR2", 2, 2).await;
+    let r = app.command("UMGR", "/1on1", "feedback").await;
+    assert!(
+        r.contains("4 answers: usefulness 4.0 / 5"),
+        "the first block only: {r}"
     );
     assert!(
-        r.contains("Answers count in groups of 3") && r.contains("1 newer"),
+        r.contains("Answers count in groups of at least 3") && r.contains("1 newer"),
         "{r}"
     );
 }
@@ -1084,7 +1170,11 @@ async fn a_report_can_leave_a_pair_that_someone_started_with_them(backend: Backe
     add_pair(&app, "2026-11-02T10:00:00+09:00", "UPEER", "UME").await;
     // The real manager cannot add them while the pair exists...
     let r = app.command("UREAL", "/1on1", "add <@UME>").await;
-    assert!(r.contains("already has 1on1s with <@UPEER>"), "{r}");
+    assert!(r.contains("already has a manager in otagai"), "{r}");
+    assert!(
+        !r.contains("UPEER"),
+        "who manages whom is not told to a third person: {r}"
+    );
     // ...but the report can end it themselves.
     let r = app.command("UME", "/1on1", "remove <@UPEER>").await;
     assert_eq!(
@@ -1095,8 +1185,9 @@ async fn a_report_can_leave_a_pair_that_someone_started_with_them(backend: Backe
         scalar(&app, "SELECT COUNT(*) FROM pairs WHERE ended_at IS NULL").await,
         0
     );
-    let r = app.command("UREAL", "/1on1", "add <@UME>").await;
-    assert!(r.starts_with("Added <@UME>"), "{r}");
+    let (r, accepted) = add_accepted(&app, "UREAL", "UME", "add <@UME>").await;
+    assert!(r.starts_with("I've asked <@UME>"), "{r}");
+    assert!(accepted.starts_with("You accepted"), "{accepted}");
     // A report cannot end someone else's pair.
     let r = app.command("UPEER", "/1on1", "remove <@UREAL>").await;
     assert!(r.contains("isn't one of your reports"), "{r}");
@@ -1158,7 +1249,20 @@ async fn a_manager_who_left_the_workspace_is_not_reminded(backend: Backend) {
 async fn two_managers_adding_one_report_at_once_get_one_pair_and_two_clear_answers(
     backend: Backend,
 ) {
-    let app = spawn_app(backend).await;
+    // Admins add directly, so the two adds race for the pair itself.
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.bonus.admins = ["UMA", "UMB"]
+                    .iter()
+                    .map(|u| UserId::parse(u).unwrap())
+                    .collect()
+            }),
+            ..Default::default()
+        },
+    )
+    .await;
     let reports: Vec<String> = (0..8).map(|i| format!("UREP{i}")).collect();
     people(&app, &["UMA", "UMB"]);
     for r in &reports {
@@ -1185,4 +1289,24 @@ async fn two_managers_adding_one_report_at_once_get_one_pair_and_two_clear_answe
         scalar(&app, "SELECT COUNT(*) FROM pairs WHERE ended_at IS NULL").await,
         8
     );
+}
+
+/// The text of the first DM to `user` that starts with `prefix`, waiting for it.
+pub(crate) async fn wait_dm_text(app: &TestApp, user: &str, prefix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(t) = posts_to(app, user)
+            .iter()
+            .filter_map(|p| p["text"].as_str())
+            .find(|t| t.starts_with(prefix))
+        {
+            return t.to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no DM to {user} starting with {prefix}: {:?}",
+            posts_to(app, user)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

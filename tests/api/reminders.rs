@@ -6,7 +6,8 @@
 use crate::both_backends;
 use crate::helpers::*;
 use crate::one_on_one::{
-    add_pair, button, buttons, one_on_one_at, people, run_at, scalar, t, wait_dms_with,
+    accept_invitation, add_pair, button, buttons, one_on_one_at, people, run_at, scalar, t,
+    wait_dm_text, wait_dms_with,
 };
 use crate::thanks::{count, posts_to, wait_outbox_idle};
 use chrono::NaiveDate;
@@ -149,7 +150,9 @@ async fn a_japanese_speaking_manager_is_reminded_in_japanese_and_their_report_as
     app.slack.add_user("UREP", "ja-JP");
     let r = one_on_one_at(&app, "2026-11-10T10:00:00+09:00", "UMGR", "add <@UREP>").await;
     assert!(r.contains("<@UREP>"), "{r}");
-    assert!(!r.starts_with("Added"), "answered in Japanese: {r}");
+    assert!(!r.starts_with("I've asked"), "answered in Japanese: {r}");
+    let accepted = accept_invitation(&app, "UREP").await;
+    assert!(accepted.starts_with("承認しました"), "{accepted}");
     assert_eq!(run_at(&app, "2026-11-24T09:45:00+09:00").await.queued, 1);
     let dm = wait_dms_with(&app, "UMGR", "oneonone_held", 1)
         .await
@@ -250,7 +253,13 @@ async fn a_manager_in_another_time_zone_is_reminded_at_0930_their_time(backend: 
     assert_eq!(imported.added, 1);
     // UNY runs a command on Wednesday morning in New York, which caches their zone.
     let r = one_on_one_at(&app, "2026-11-11T10:00:00-05:00", "UNY", "add <@UR2>").await;
-    assert!(r.contains("The first is due on 2026-11-25"), "{r}");
+    assert!(r.starts_with("I've asked <@UR2>"), "{r}");
+    accept_invitation(&app, "UR2").await;
+    let to_manager = wait_dm_text(&app, "UNY", "<@UR2> accepted").await;
+    assert!(
+        to_manager.contains("The first is due on 2026-11-25"),
+        "{to_manager}"
+    );
 
     // 09:45 in Tokyo is 19:45 on Tuesday in New York. Without a profile UNY2 counts as being
     // in the organisation's zone...

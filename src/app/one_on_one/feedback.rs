@@ -3,10 +3,10 @@
 //! Nothing here reads notes, and no single answer is ever shown.
 
 use super::super::App;
-use crate::domain::{Locale, PairState, UserId};
+use crate::domain::{Locale, PairState, UserId, pulse_blocks};
 use crate::i18n::{tr, tr0};
 use crate::storage::pairs;
-use crate::storage::reminders::{self, PulseAnswer, PulseOutcome, PulseSummary};
+use crate::storage::reminders::{self, PulseAnswer, PulseOutcome, StoredPulseAnswer};
 use chrono::Days;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,9 @@ impl App {
     ) -> anyhow::Result<(PulseOutcome, String)> {
         let today = self.today_of(user).await;
         let mut tx = self.store.begin().await?;
-        let outcome = reminders::answer_pulse(&mut tx, meeting_id, user, answer, today).await?;
+        let outcome =
+            reminders::answer_pulse(&mut tx, meeting_id, user, answer, today, &self.pulse_key)
+                .await?;
         tx.commit().await?;
         let key = match outcome {
             PulseOutcome::Partial => "oneonone-pulse-partial",
@@ -78,10 +80,12 @@ impl App {
 
     /// What of the pulse may be shown (of one manager's 1on1s, or everyone's with `None`).
     ///
-    /// Answers are counted in fixed blocks of `pulse_min_responses`, in the order they came, and
-    /// a block shows only when it is complete and wholly inside the window. So a view changes
-    /// only by whole blocks, at either end of the window: comparing two views never isolates
-    /// one answer. And nothing shows while every answer in the window comes from one person.
+    /// Answers are grouped into blocks in the order they came (`domain::pulse_blocks`): a block
+    /// closes once it holds `pulse_min_responses` answers from at least two different reports,
+    /// and the answers after the last closed block stay hidden. A block shows only when it is
+    /// wholly inside the window. So a view changes only by whole blocks, at either end of the
+    /// window, and no block is one person's answers: comparing two views never isolates one
+    /// answer, nor one report's answers.
     async fn pulse_view(
         &self,
         conn: &mut crate::storage::Conn,
@@ -89,31 +93,15 @@ impl App {
         today: chrono::NaiveDate,
     ) -> anyhow::Result<PulseView> {
         let s = &self.settings.one_on_one;
-        let k = s.pulse_min_responses;
         let since = today
             .checked_sub_days(Days::new(s.pulse_window_days as u64))
             .unwrap_or(today);
-        let (before, total) = reminders::pulse_counts(conn, manager, since).await?;
-        let first = (before + k - 1) / k * k;
-        let end = total / k * k;
-        if end - first < k {
-            // Counting towards the first block wholly inside the window.
-            return Ok(PulseView::NotEnough {
-                have: (total - first).max(0),
-            });
-        }
-        let since_ms = crate::storage::millis(crate::domain::day_starts_at(
-            since,
-            self.settings.org.timezone,
-        ));
-        if k > 1 && reminders::pulse_respondents(conn, manager, since_ms).await? < 2 {
-            return Ok(PulseView::OnePerson);
-        }
-        let summary = reminders::pulse_summary(conn, manager, first, end - first).await?;
-        Ok(PulseView::Shown {
-            summary,
-            newer: total - end,
-        })
+        let answers = reminders::pulse_answers(conn, manager).await?;
+        Ok(view_of_blocks(
+            &answers,
+            s.pulse_min_responses,
+            reminders::week_of(since),
+        ))
     }
 
     /// Admins: the share of pairs on track and where 1on1s lapse, by team. Counts only.
@@ -205,13 +193,65 @@ impl App {
 }
 
 /// What `/1on1 feedback` and `/1on1 report` may show of the pulse.
+#[derive(Debug, PartialEq)]
 enum PulseView {
-    /// Fewer than one complete block of answers in the window (`have` counted answers).
+    /// Not yet a block to show; `have` answers in the window wait for one.
     NotEnough { have: i64 },
-    /// Enough answers, but all from one person.
+    /// Enough answers in the window, but all from one person.
     OnePerson,
     /// The aggregate of whole blocks, and how many newer answers wait for their block.
     Shown { summary: PulseSummary, newer: i64 },
+}
+
+/// The anonymous pulse of whole blocks of answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct PulseSummary {
+    answers: i64,
+    useful_sum: i64,
+    report_talked_more: i64,
+    even: i64,
+    manager_talked_more: i64,
+}
+
+/// The view of `answers` (in the order they came) with blocks of at least `k`, showing the
+/// blocks whose answers all came in or after the week of `first_week`.
+fn view_of_blocks(
+    answers: &[StoredPulseAnswer],
+    k: i64,
+    first_week: chrono::NaiveDate,
+) -> PulseView {
+    let buckets: Vec<Option<&str>> = answers.iter().map(|a| a.bucket.as_deref()).collect();
+    let ends = pulse_blocks(&buckets, k.max(1) as usize);
+    let mut summary = PulseSummary::default();
+    let mut start = 0;
+    for end in &ends {
+        let block = &answers[start..*end];
+        if block.iter().all(|a| a.week >= first_week) {
+            for a in block {
+                summary.answers += 1;
+                summary.useful_sum += a.useful;
+                match a.talk.as_str() {
+                    "report" => summary.report_talked_more += 1,
+                    "even" => summary.even += 1,
+                    _ => summary.manager_talked_more += 1,
+                }
+            }
+        }
+        start = *end;
+    }
+    let waiting = &answers[start..];
+    if summary.answers > 0 {
+        return PulseView::Shown {
+            summary,
+            newer: waiting.len() as i64,
+        };
+    }
+    let have = waiting.iter().filter(|a| a.week >= first_week).count() as i64;
+    if have >= k {
+        PulseView::OnePerson
+    } else {
+        PulseView::NotEnough { have }
+    }
 }
 
 /// Average usefulness and who talked more, as shares of the answers.
@@ -231,4 +271,65 @@ fn summary_lines(l: Locale, s: &PulseSummary) -> String {
             ("manager", pct(s.manager_talked_more).into()),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn week(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    /// Answers `(bucket, week's day in November 2026, useful)`, each with "even".
+    fn answers(list: &[(&str, u32, i64)]) -> Vec<StoredPulseAnswer> {
+        list.iter()
+            .map(|(b, w, u)| StoredPulseAnswer {
+                bucket: (!b.is_empty()).then(|| (*b).to_owned()),
+                week: week(*w),
+                useful: *u,
+                talk: "even".into(),
+            })
+            .collect()
+    }
+
+    fn shown(answers: i64, useful_sum: i64, newer: i64) -> PulseView {
+        PulseView::Shown {
+            summary: PulseSummary {
+                answers,
+                useful_sum,
+                even: answers,
+                ..PulseSummary::default()
+            },
+            newer,
+        }
+    }
+
+    #[test]
+    fn pulse_view_shows_whole_blocks_of_two_people_inside_the_window() {
+        #[rustfmt::skip]
+        let cases: Vec<(Vec<StoredPulseAnswer>, PulseView)> = vec![
+            (answers(&[]), PulseView::NotEnough { have: 0 }),
+            (answers(&[("a", 9, 5), ("b", 9, 1)]), PulseView::NotEnough { have: 2 }),
+            (answers(&[("a", 9, 5), ("a", 9, 5), ("a", 9, 5)]), PulseView::OnePerson),
+            (answers(&[("a", 9, 5), ("b", 9, 1), ("a", 9, 3)]), shown(3, 9, 0)),
+            // The attack: more answers of one report never show on their own.
+            (
+                answers(&[("a", 9, 5), ("b", 9, 1), ("a", 9, 3), ("a", 16, 1), ("a", 16, 1), ("a", 16, 1)]),
+                shown(3, 9, 3),
+            ),
+            // A block that began before the window is not shown, nor counted as waiting.
+            (
+                answers(&[("a", 2, 5), ("b", 9, 1), ("a", 9, 3), ("b", 9, 2)]),
+                PulseView::NotEnough { have: 1 },
+            ),
+            // Answers from before buckets existed never count as a second person.
+            (answers(&[("", 9, 5), ("", 9, 5), ("a", 9, 5)]), PulseView::OnePerson),
+            (answers(&[("", 9, 5), ("", 9, 5), ("a", 9, 5), ("b", 9, 1)]), shown(4, 16, 0)),
+        ];
+        for (i, (answers, want)) in cases.iter().enumerate() {
+            assert_eq!(view_of_blocks(answers, 3, week(9)), *want, "case {i}");
+        }
+    }
 }

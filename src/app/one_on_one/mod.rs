@@ -6,6 +6,7 @@
 //! else sees anything of a pair but the numbers of `/1on1 report` (admins).
 
 mod feedback;
+mod invitations;
 mod records;
 
 use super::{App, CommandRequest, Reply, help};
@@ -146,6 +147,8 @@ impl App {
         let today = self.today_of(me).await;
         let report_locale = self.locale_of(report).await;
         let now_ms = storage::millis(self.clock.now());
+        // Admins add directly; anyone else invites the report, who accepts or declines.
+        let is_admin = self.is_admin(me).await?;
         let mut tx = match self.begin_once(req).await? {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
@@ -186,14 +189,7 @@ impl App {
                     ],
                 ),
             },
-            Some(pair) => tr(
-                l,
-                "oneonone-has-manager",
-                &[
-                    ("report", report.mention().into()),
-                    ("manager", pair.manager.mention().into()),
-                ],
-            ),
+            Some(pair) => has_manager(l, report, &pair.manager, is_admin),
             None => {
                 if let Some(mine) = pairs::active_pair_of_report(&mut tx, me).await?
                     && &mine.manager == report
@@ -203,6 +199,10 @@ impl App {
                         "oneonone-add-own-manager",
                         &[("manager", report.mention().into())],
                     )
+                } else if !is_admin {
+                    let cadence = cadence.unwrap_or(self.settings.one_on_one.default_cadence);
+                    self.invite(&mut tx, l, me, report, cadence, report_locale)
+                        .await?
                 } else {
                     let cadence = cadence.unwrap_or(self.settings.one_on_one.default_cadence);
                     let due_on = cadence.next_due(today);
@@ -225,7 +225,7 @@ impl App {
                         && e.is_unique_violation()
                     {
                         tx.rollback().await?;
-                        return self.already_paired(l, me, report).await;
+                        return self.already_paired(l, me, report, is_admin).await;
                     }
                     added?;
                     admin::audit(
@@ -278,6 +278,7 @@ impl App {
         l: Locale,
         me: &UserId,
         report: &UserId,
+        is_admin: bool,
     ) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
         let pair = pairs::active_pair_of_report(&mut conn, report).await?;
@@ -290,14 +291,7 @@ impl App {
                     ("cadence", cadence_words(l, p.cadence).into()),
                 ],
             ),
-            Some(p) => tr(
-                l,
-                "oneonone-has-manager",
-                &[
-                    ("report", report.mention().into()),
-                    ("manager", p.manager.mention().into()),
-                ],
-            ),
+            Some(p) => has_manager(l, report, &p.manager, is_admin),
             None => tr0(l, "err-unexpected"),
         })
     }
@@ -316,7 +310,7 @@ impl App {
             Err(reply) => return Ok(reply),
         };
         // A report may also leave a pair (`/1on1 remove @manager`): nobody can be kept as
-        // someone's report against their will, since any person may `/1on1 add` anyone.
+        // someone's report against their will, whether an admin or the org chart made it.
         let mine = pairs::active_pair_of_report(&mut tx, me).await?;
         if let Some(pair) = mine.filter(|p| &p.manager == report) {
             pairs::end_pair(&mut tx, pair.id, now_ms).await?;
@@ -410,7 +404,8 @@ impl App {
         let today = self.today_of(me).await;
         let mut conn = self.store.pool().acquire().await?;
         let mine = pairs::pairs_of(&mut conn, me).await?;
-        if mine.is_empty() {
+        let pending = self.pending_invitation_lines(&mut conn, me, l).await?;
+        if mine.is_empty() && pending.is_empty() {
             return Ok(tr0(l, "oneonone-list-none"));
         }
         let mut out = tr0(l, "oneonone-list-header");
@@ -418,6 +413,10 @@ impl App {
             let open = pairs::open_action_items(&mut conn, pair.id).await?.len();
             out.push('\n');
             out.push_str(&pair_line(l, me, pair, today, open));
+        }
+        for line in pending {
+            out.push('\n');
+            out.push_str(&line);
         }
         Ok(out)
     }
@@ -496,6 +495,28 @@ pub(crate) async fn locked_pair_of_report(
     match pairs::active_pair_of_report(tx, report).await? {
         Some(pair) => Ok(pairs::lock(tx, pair.id).await?),
         None => Ok(None),
+    }
+}
+
+/// The refusal of `/1on1 add` for a report who has a manager already. It names the manager
+/// to admins only: to anyone else, who manages whom is none of their business (the caller is
+/// never the report here, and a manager adding their own report gets another answer).
+fn has_manager(l: Locale, report: &UserId, manager: &UserId, is_admin: bool) -> String {
+    if is_admin {
+        tr(
+            l,
+            "oneonone-has-manager",
+            &[
+                ("report", report.mention().into()),
+                ("manager", manager.mention().into()),
+            ],
+        )
+    } else {
+        tr(
+            l,
+            "oneonone-has-manager-neutral",
+            &[("report", report.mention().into())],
+        )
     }
 }
 

@@ -1,0 +1,11 @@
+-- Pulse answers are shown in blocks, and every block must hold answers of at least two
+-- different reports (domain::pulse_blocks). To tell reports apart without naming them, each
+-- answer keeps an opaque bucket: a keyed hash of (manager, report) whose key lives outside the
+-- database (derived from the Slack signing secret), the same for every answer of one report
+-- about one manager's 1on1s. It is never the report's ID, and without the key it cannot be
+-- recomputed from one; it only says "the same person as that other answer".
+--
+-- Answers stored before this migration have no bucket (NULL). The rule treats each as an
+-- unknown person that counts towards a block's size but never as its second person, so old
+-- answers alone never make a block: that hides rather than risks showing one person's answers.
+ALTER TABLE pulse_answers ADD COLUMN report_bucket TEXT;
