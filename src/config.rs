@@ -260,6 +260,18 @@ pub struct Deployment {
     pub slack_api_url: String,
     pub bot_token: Option<Secret>,
     pub signing_secret: Option<Secret>,
+    /// The app-level token (`xapp-…`): Socket Mode when set.
+    pub app_token: Option<Secret>,
+}
+
+/// The secrets `serve` runs with: the bot token, and at least one way to receive requests.
+#[derive(Debug, Clone)]
+pub struct SlackSecrets {
+    pub bot_token: Secret,
+    /// Verifies requests over HTTP; without it the `/slack/` routes are not served.
+    pub signing_secret: Option<Secret>,
+    /// Socket Mode.
+    pub app_token: Option<Secret>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/otagai.db";
@@ -305,11 +317,13 @@ impl Deployment {
             slack_api_url,
             bot_token: non_empty("SLACK_BOT_TOKEN").map(Secret::new),
             signing_secret: non_empty("SLACK_SIGNING_SECRET").map(Secret::new),
+            app_token: non_empty("SLACK_APP_TOKEN").map(Secret::new),
         })
     }
 
-    /// What `serve` needs: both Slack secrets, well formed.
-    pub fn require_slack_secrets(&self) -> Result<(Secret, Secret), ConfigError> {
+    /// What `serve` needs: the bot token, and the app-level token (Socket Mode) or the signing
+    /// secret (HTTP), or both; each well formed.
+    pub fn require_slack_secrets(&self) -> Result<SlackSecrets, ConfigError> {
         let token = self.bot_token.clone().ok_or_else(|| {
             ConfigError::new("SLACK_BOT_TOKEN", "is not set (the app's xoxb-… bot token)")
         })?;
@@ -319,13 +333,25 @@ impl Deployment {
                 "must be a bot token starting with xoxb-",
             ));
         }
-        let secret = self.signing_secret.clone().ok_or_else(|| {
-            ConfigError::new(
-                "SLACK_SIGNING_SECRET",
-                "is not set (Basic Information > Signing Secret)",
-            )
-        })?;
-        Ok((token, secret))
+        if let Some(app) = &self.app_token
+            && !app.expose().starts_with("xapp-")
+        {
+            return Err(ConfigError::new(
+                "SLACK_APP_TOKEN",
+                "must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, with connections:write)",
+            ));
+        }
+        if self.app_token.is_none() && self.signing_secret.is_none() {
+            return Err(ConfigError::new(
+                "SLACK_APP_TOKEN",
+                "is not set, and neither is SLACK_SIGNING_SECRET: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET to receive requests over HTTP",
+            ));
+        }
+        Ok(SlackSecrets {
+            bot_token: token,
+            signing_secret: self.signing_secret.clone(),
+            app_token: self.app_token.clone(),
+        })
     }
 }
 
@@ -1050,8 +1076,29 @@ mod tests {
         .unwrap();
         assert_eq!(d.slack_api_url, "http://127.0.0.1:9/api/");
         let err = d.require_slack_secrets().unwrap_err();
-        assert_eq!(err.key, "SLACK_SIGNING_SECRET");
+        assert_eq!(err.key, "SLACK_APP_TOKEN", "neither Socket Mode nor HTTP");
+        assert!(err.to_string().contains("SLACK_SIGNING_SECRET"), "{err}");
         assert!(!format!("{d:?}").contains("secret-value"));
+        let with = |app: &'static str, secret: Option<&'static str>| {
+            Deployment::from_env(move |k| match k {
+                "SLACK_BOT_TOKEN" => Some("xoxb-secret-value".into()),
+                "SLACK_APP_TOKEN" => Some(app.into()),
+                "SLACK_SIGNING_SECRET" => secret.map(Into::into),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let socket = with("xapp-1-secret-value", None)
+            .require_slack_secrets()
+            .unwrap();
+        assert!(socket.app_token.is_some() && socket.signing_secret.is_none());
+        assert!(!format!("{socket:?}").contains("secret-value"));
+        let both = with("xapp-1-x", Some("s")).require_slack_secrets().unwrap();
+        assert!(both.app_token.is_some() && both.signing_secret.is_some());
+        let http = with("", Some("s")).require_slack_secrets().unwrap();
+        assert!(http.app_token.is_none());
+        let wrong = with("xoxb-not-an-app-token", None).require_slack_secrets();
+        assert_eq!(wrong.unwrap_err().key, "SLACK_APP_TOKEN");
         let bad = Deployment::from_env(|k| (k == "DATABASE_URL").then(|| "mysql://x".into()));
         assert_eq!(bad.unwrap_err().key, "DATABASE_URL");
     }

@@ -2,11 +2,11 @@
 //! worker + scheduler, until a shutdown signal.
 
 use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
-use crate::config::{Deployment, Settings};
+use crate::config::{Deployment, Secret, Settings};
 use crate::domain::{PulseKey, UserId};
 use crate::outbox::{Deliver, OutboxWorker};
 use crate::scheduler::Scheduler;
-use crate::slack::{SlackApi, SlackState, router};
+use crate::slack::{SlackApi, SlackState, SocketMode, router};
 use crate::storage::Store;
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -18,7 +18,10 @@ use tokio::sync::{Notify, watch};
 pub struct Application {
     listener: TcpListener,
     app: App,
-    signing_secret: String,
+    /// Verifies HTTP requests; without it only `/healthz` and `/readyz` are served.
+    signing_secret: Option<Secret>,
+    /// Socket Mode, when set.
+    app_token: Option<Secret>,
     deliver: Arc<dyn Deliver>,
     /// The Web API, for what cannot go through the outbox (opening a modal).
     slack: Arc<SlackApi>,
@@ -29,13 +32,13 @@ pub struct Application {
 impl Application {
     /// Connects, migrates and binds. `OTAGAI_LISTEN` with port 0 picks a free port (tests).
     pub async fn build(settings: Settings, deployment: &Deployment) -> anyhow::Result<Self> {
-        let (token, secret) = deployment.require_slack_secrets()?;
+        let secrets = deployment.require_slack_secrets()?;
         let store =
             Store::connect(&deployment.database_url, settings.database.max_connections).await?;
         store.migrate().await?;
         let slack = Arc::new(SlackApi::new(
             &deployment.slack_api_url,
-            token.expose(),
+            secrets.bot_token.expose(),
             settings.slack.request_timeout,
         )?);
         let listener = TcpListener::bind(&deployment.listen)
@@ -49,12 +52,22 @@ impl Application {
             directory,
             clock,
             outbox_wake: Arc::new(Notify::new()),
-            pulse_key: PulseKey::derive(secret.expose()),
+            // A secret that is not in the database. Socket Mode may run without a signing
+            // secret; then the app-level token keys the buckets.
+            pulse_key: PulseKey::derive(
+                secrets
+                    .signing_secret
+                    .as_ref()
+                    .or(secrets.app_token.as_ref())
+                    .map(Secret::expose)
+                    .unwrap_or_default(),
+            ),
         };
         Ok(Self {
             listener,
             app,
-            signing_secret: secret.expose().to_owned(),
+            signing_secret: secrets.signing_secret,
+            app_token: secrets.app_token,
             deliver: slack.clone(),
             slack,
             run_worker: true,
@@ -112,8 +125,16 @@ impl Application {
             app: self.app.clone(),
             slack: self.slack.clone(),
         };
+        let socket = self.app_token.clone().map(|token| {
+            tracing::info!("receiving Slack's requests over Socket Mode");
+            tokio::spawn(SocketMode::new(state.clone(), token).run(shutdown.clone()))
+        });
         let limits = self.app.settings.http.clone();
-        let routes = router(state, &self.signing_secret, limits.body_timeout);
+        let secret = self.signing_secret.as_ref().map(Secret::expose);
+        if secret.is_none() {
+            tracing::info!("no SLACK_SIGNING_SECRET: HTTP serves /healthz and /readyz only");
+        }
+        let routes = router(state, secret, limits.body_timeout);
         tracing::info!(addr = %self.local_addr(), "otagai is serving");
         crate::server::serve(self.listener, routes, &limits, shutdown.clone())
             .await
@@ -122,6 +143,9 @@ impl Application {
             let _ = w.await;
         }
         if let Some(s) = scheduler {
+            let _ = s.await;
+        }
+        if let Some(s) = socket {
             let _ = s.await;
         }
         self.app.store.close().await;

@@ -264,6 +264,16 @@ impl Deliver for SlackApi {
 }
 
 impl SlackApi {
+    /// `apps.connections.open` with the app-level token: a WebSocket URL for Socket Mode.
+    pub async fn open_socket(&self, app_token: &str) -> Result<String, DeliveryError> {
+        let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.to_owned()));
+        let session = self.client.open_session(&token);
+        let answer = self
+            .timed(session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()))
+            .await?;
+        Ok(answer.url.0.to_string())
+    }
+
     /// users.info with its URL kept out of the logs: the URL names the person, and next to a
     /// log line about an anonymous question it would say who asked it.
     async fn users_info(

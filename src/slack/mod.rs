@@ -7,9 +7,11 @@ mod client;
 mod dispatch;
 mod response_url;
 mod routes;
+mod socket;
 mod verify;
 
 pub use client::SlackApi;
 pub use dispatch::{Ack, Inbound, SlackState, dispatch};
 pub use response_url::ResponseUrls;
 pub use routes::router;
+pub use socket::SocketMode;

@@ -16,7 +16,14 @@ use std::time::Duration;
 
 /// All routes, with verification on everything under `/slack`: slash commands are small, while
 /// interactions and events carry whole messages.
-pub fn router(state: SlackState, signing_secret: &str, body_timeout: Duration) -> Router {
+/// Without a signing secret (Socket Mode only), nothing under `/slack` is served.
+pub fn router(state: SlackState, signing_secret: Option<&str>, body_timeout: Duration) -> Router {
+    let health = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready));
+    let Some(signing_secret) = signing_secret else {
+        return health.with_state(state);
+    };
     let verified = |max_body| {
         axum::middleware::from_fn_with_state(
             Verification::new(signing_secret, max_body, body_timeout),
@@ -30,11 +37,9 @@ pub fn router(state: SlackState, signing_secret: &str, body_timeout: Duration) -
         .route("/slack/interactions", post(interaction))
         .route("/slack/events", post(event))
         .route_layer(verified(MAX_PAYLOAD_BYTES));
-    Router::new()
+    health
         .merge(commands)
         .merge(payloads)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
         // Bodies are read (and limited, per route) by the verifier; this keeps axum's own limit
         // from cutting in first.
         .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))

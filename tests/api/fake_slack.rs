@@ -65,6 +65,8 @@ struct FakeState {
     scripted: HashMap<String, VecDeque<Scripted>>,
     /// Every users.info answer waits this long (a slow Slack).
     users_info_delay: Option<Duration>,
+    /// What `apps.connections.open` answers: a fake Socket Mode server's URL.
+    socket_url: Option<String>,
 }
 
 /// The running fake.
@@ -95,6 +97,11 @@ impl FakeSlack {
             origin: format!("http://{addr}"),
             state,
         }
+    }
+
+    /// `apps.connections.open` answers with `url` (a fake Socket Mode server).
+    pub fn serve_socket_mode_at(&self, url: &str) {
+        self.state.lock().unwrap().socket_url = Some(url.to_owned());
     }
 
     /// Adds a person users.info knows. `locale` like `en-US` or `ja-JP`.
@@ -427,6 +434,10 @@ async fn api(
             json!({ "ok": true, "view": view })
         }
         "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
+        "apps.connections.open" => match &state.lock().unwrap().socket_url {
+            Some(url) => json!({ "ok": true, "url": url }),
+            None => json!({ "ok": false, "error": "invalid_auth" }),
+        },
         _ => json!({ "ok": true }),
     };
     state.lock().unwrap().calls[index].answer = answer.clone();

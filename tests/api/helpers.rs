@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use crate::fake_slack::FakeSlack;
+use crate::fake_socket::FakeSocket;
 use hmac::{Hmac, KeyInit, Mac};
 use otagai::app::App;
 use otagai::config::{Deployment, Settings};
@@ -16,6 +17,7 @@ use tokio::sync::watch;
 
 pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 pub const BOT_TOKEN: &str = "xoxb-test-token";
+pub const APP_TOKEN: &str = "xapp-1-test-token";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone)]
@@ -129,6 +131,8 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub address: String,
     pub slack: FakeSlack,
+    /// The fake Socket Mode server, when the app uses Socket Mode.
+    pub socket: Option<FakeSocket>,
     pub app: App,
     pub store: Store,
     pub http: reqwest::Client,
@@ -150,6 +154,8 @@ pub struct Options {
     pub scheduler: bool,
     /// Settings changes on top of the defaults.
     pub settings: Box<dyn FnOnce(&mut Settings) + Send>,
+    /// Also receive requests over Socket Mode, from a fake Socket Mode server.
+    pub socket_mode: bool,
 }
 
 impl Default for Options {
@@ -158,6 +164,7 @@ impl Default for Options {
             worker: true,
             scheduler: false,
             settings: Box::new(|_| {}),
+            socket_mode: false,
         }
     }
 }
@@ -174,6 +181,13 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .with_test_writer()
         .try_init();
     let slack = FakeSlack::start().await;
+    let socket = if options.socket_mode {
+        let socket = FakeSocket::start().await;
+        slack.serve_socket_mode_at(&socket.url);
+        Some(socket)
+    } else {
+        None
+    };
     let db = TestDb::create(&backend).await;
     let mut settings = Settings::defaults();
     settings.org.locale = otagai::domain::Locale::En;
@@ -186,6 +200,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         "SLACK_API_URL" => Some(slack.api_url.clone()),
         "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
         "SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.into()),
+        "SLACK_APP_TOKEN" => socket.as_ref().map(|_| APP_TOKEN.into()),
         "OTAGAI_LISTEN" => Some("127.0.0.1:0".into()),
         _ => None,
     })
@@ -209,6 +224,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     TestApp {
         address,
         slack,
+        socket,
         app,
         store,
         http: reqwest::Client::new(),
@@ -281,6 +297,7 @@ pub async fn spawn_serve_process(
     let test_app = TestApp {
         address,
         slack,
+        socket: None,
         store: app.store.clone(),
         app,
         http,

@@ -64,6 +64,7 @@ async fn run_ops(ops: Vec<Op>) {
                 s.bonus.monthly_budget = 150;
                 s.bonus.admins = vec![UserId::parse("UANN").unwrap()];
             }),
+            ..Default::default()
         },
     )
     .await;

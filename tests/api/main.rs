@@ -2,6 +2,7 @@
 //! PostgreSQL (when `TEST_POSTGRES_URL` is set). One binary, one module per area.
 
 mod fake_slack;
+mod fake_socket;
 mod helpers;
 
 mod ask;
@@ -15,4 +16,5 @@ mod outbox;
 mod pulse;
 mod reminders;
 mod retention;
+mod socket_mode;
 mod thanks;

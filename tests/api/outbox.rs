@@ -44,6 +44,7 @@ async fn manual_app(
             worker: false,
             scheduler: false,
             settings: Box::new(tweak),
+            ..Default::default()
         },
     )
     .await;
