@@ -2,9 +2,9 @@
 //! worker + scheduler, until a shutdown signal.
 
 use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
-use crate::config::{Deployment, Secret, Settings};
+use crate::config::{ConfigError, Deployment, Secret, Settings};
 use crate::domain::{PulseKey, UserId};
-use crate::outbox::{Deliver, OutboxWorker};
+use crate::outbox::{Deliver, DeliveryError, OutboxWorker};
 use crate::scheduler::Scheduler;
 use crate::slack::{SlackApi, SlackState, SocketMode, router};
 use crate::storage::Store;
@@ -41,6 +41,7 @@ impl Application {
             secrets.bot_token.expose(),
             settings.slack.request_timeout,
         )?);
+        check_slack_tokens(&slack, secrets.app_token.as_ref()).await?;
         let listener = TcpListener::bind(&deployment.listen)
             .await
             .with_context(|| format!("binding {}", deployment.listen))?;
@@ -151,6 +152,45 @@ impl Application {
         self.app.store.close().await;
         Ok(())
     }
+}
+
+/// Asks Slack whose tokens these are before serving: a token Slack refuses stops `serve` with
+/// one line naming the variable (never its value); a Slack that cannot be reached only warns,
+/// since messages wait in the outbox until it can.
+async fn check_slack_tokens(slack: &SlackApi, app_token: Option<&Secret>) -> anyhow::Result<()> {
+    match slack.check_auth().await {
+        Ok(me) => {
+            tracing::info!(bot = %me.user_id, team = %me.team, team_id = %me.team_id, "Slack accepts the bot token")
+        }
+        Err(DeliveryError::Permanent(code)) => {
+            return Err(ConfigError::new(
+                "SLACK_BOT_TOKEN",
+                format!(
+                    "Slack refused it ({code}): copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and reinstall the app if it was revoked"
+                ),
+            )
+            .into());
+        }
+        Err(e) => tracing::warn!(error = %e, "could not reach Slack to check the bot token"),
+    }
+    if let Some(token) = app_token {
+        match slack.open_socket(token.expose()).await {
+            Ok(_) => tracing::info!("Slack accepts the app-level token"),
+            Err(DeliveryError::Permanent(code)) => {
+                return Err(ConfigError::new(
+                    "SLACK_APP_TOKEN",
+                    format!(
+                        "Slack refused it ({code}): create an app-level token with the connections:write scope under Basic Information > App-Level Tokens, and turn on Socket Mode"
+                    ),
+                )
+                .into());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not reach Slack to check the app-level token")
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The application core without Slack, for command-line jobs (`jobs run`) that only read the

@@ -9,7 +9,7 @@ use crate::domain::UserId;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 type Connector = SlackClientHyperConnector<
@@ -24,6 +24,27 @@ pub struct SlackApi {
     timeout: Duration,
     /// Where answers to commands and buttons may be sent.
     response_urls: ResponseUrls,
+    /// What Slack last said about the bot token.
+    auth: Arc<RwLock<AuthState>>,
+}
+
+/// What Slack last said about the bot token, for `/readyz` and the logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthState {
+    /// Not checked yet (Slack could not be reached).
+    Unknown,
+    /// `auth.test` answered: the bot user and the workspace.
+    Accepted { bot: String, team: String },
+    /// Slack refused the token or a scope (`invalid_auth`, `token_revoked`, `missing_scope: …`).
+    Refused(String),
+}
+
+/// Who the bot token belongs to.
+#[derive(Debug, Clone)]
+pub struct BotIdentity {
+    pub user_id: String,
+    pub team_id: String,
+    pub team: String,
 }
 
 /// Errors Slack documents as temporary.
@@ -66,7 +87,35 @@ impl SlackApi {
             token: SlackApiToken::new(SlackApiTokenValue::new(bot_token.to_owned())),
             timeout,
             response_urls: ResponseUrls::for_api(api_url),
+            auth: Arc::new(RwLock::new(AuthState::Unknown)),
         })
+    }
+
+    /// `auth.test`: whose token this is. A refusal is remembered for `/readyz`.
+    pub async fn check_auth(&self) -> Result<BotIdentity, DeliveryError> {
+        let session = self.client.open_session(&self.token);
+        let answer = self.timed(session.auth_test()).await;
+        let mut state = self.auth.write().expect("auth state lock");
+        match &answer {
+            Ok(a) => {
+                *state = AuthState::Accepted {
+                    bot: a.user_id.to_string(),
+                    team: a.team.clone(),
+                }
+            }
+            Err(DeliveryError::Permanent(code)) => *state = AuthState::Refused(code.clone()),
+            Err(_) => {}
+        }
+        answer.map(|a| BotIdentity {
+            user_id: a.user_id.to_string(),
+            team_id: a.team_id.to_string(),
+            team: a.team,
+        })
+    }
+
+    /// What Slack last said about the bot token.
+    pub fn auth_state(&self) -> AuthState {
+        self.auth.read().expect("auth state lock").clone()
     }
 
     async fn timed<T>(

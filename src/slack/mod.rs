@@ -10,7 +10,7 @@ mod routes;
 mod socket;
 mod verify;
 
-pub use client::SlackApi;
+pub use client::{AuthState, BotIdentity, SlackApi};
 pub use dispatch::{Ack, Inbound, SlackState, dispatch};
 pub use response_url::ResponseUrls;
 pub use routes::router;

@@ -2,6 +2,7 @@
 //! verified) carry Slack's bytes to [`dispatch`] and its acknowledgement back; `/healthz` and
 //! `/readyz`.
 
+use super::client::AuthState;
 use super::dispatch::{Ack, Inbound, SlackState, dispatch};
 use super::verify::{self, MAX_COMMAND_BYTES, MAX_PAYLOAD_BYTES, Verification};
 use axum::Json;
@@ -96,9 +97,24 @@ fn answer(ack: Ack) -> Response {
     }
 }
 
+/// Ready when the database answers within 2 s and Slack has not refused the bot token; the
+/// body says what Slack last said.
 async fn ready(State(state): State<SlackState>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(2), state.app.store.ping()).await {
-        Ok(true) => "ready".into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    if !matches!(
+        tokio::time::timeout(Duration::from_secs(2), state.app.store.ping()).await,
+        Ok(true)
+    ) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
+    match state.slack.auth_state() {
+        AuthState::Refused(code) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("slack refuses the bot token: {code}"),
+        )
+            .into_response(),
+        AuthState::Accepted { bot, team } => {
+            format!("ready\nslack: bot {bot} in {team}").into_response()
+        }
+        AuthState::Unknown => "ready\nslack: not reached yet".into_response(),
     }
 }

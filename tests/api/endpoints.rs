@@ -14,6 +14,7 @@ both_backends!(
     url_verification_is_answered_with_the_challenge,
     a_body_over_64_kib_gets_413,
     an_ssl_check_is_answered_200_and_does_nothing,
+    a_token_slack_refuses_stops_serve_with_one_line_naming_it,
     the_person_who_installed_the_app_is_a_person,
     a_press_on_the_longest_reminder_is_accepted_and_recorded,
     a_very_long_thread_reply_event_is_accepted,
@@ -94,6 +95,11 @@ async fn health_and_readiness_answer(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("UOTAGAIBOT") && body.contains("otagai test"),
+        "names the bot and the workspace from auth.test: {body}"
+    );
     app.store.close().await;
     let r = app
         .http
@@ -363,6 +369,7 @@ async fn more_idle_connections_than_the_cap_do_not_stop_the_service(backend: Bac
 /// Slack checks a command URL's certificate with `ssl_check=1` (unsigned, no user).
 async fn an_ssl_check_is_answered_200_and_does_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
+    let before = app.slack.all_calls().len();
     let resp = app
         .post_raw(
             "/slack/commands",
@@ -372,7 +379,7 @@ async fn an_ssl_check_is_answered_200_and_does_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(resp.status(), 200);
-    assert!(app.slack.all_calls().is_empty());
+    assert_eq!(app.slack.all_calls().len(), before, "no call to Slack");
     // Anything else unsigned is still refused.
     let resp = app
         .post_raw(
@@ -394,4 +401,55 @@ async fn the_person_who_installed_the_app_is_a_person(backend: Backend) {
         .thanks("UGIVER", "<@UINSTALLER> +5 set up otagai for all of us")
         .await;
     assert!(reply.starts_with("Your thanks to <@UINSTALLER>"), "{reply}");
+}
+
+/// `otagai serve` with a bot token (then an app-level token) that Slack refuses: exit code 2
+/// and one line naming the variable, never its value.
+async fn a_token_slack_refuses_stops_serve_with_one_line_naming_it(backend: Backend) {
+    let db = TestDb::create(&backend).await;
+    let slack = crate::fake_slack::FakeSlack::start().await;
+    slack.script(
+        "auth.test",
+        crate::fake_slack::Scripted::ApiError("invalid_auth"),
+    );
+    let (db_url, api_url) = (db.url.clone(), slack.api_url.clone());
+    let run = move |app_token: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_otagai"));
+        command
+            .arg("serve")
+            .env_remove("OTAGAI_CONFIG")
+            .env("DATABASE_URL", &db_url)
+            .env("SLACK_API_URL", &api_url)
+            .env("SLACK_BOT_TOKEN", "xoxb-revoked-secret-value")
+            .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+            .env("OTAGAI_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "warn");
+        match app_token {
+            Some(t) => command.env("SLACK_APP_TOKEN", t),
+            None => command.env_remove("SLACK_APP_TOKEN"),
+        };
+        command.output().expect("otagai serve runs")
+    };
+    // The bot token first; then (auth.test accepts it) an app-level token Slack refuses.
+    for (app_token, variable) in [
+        (None, "SLACK_BOT_TOKEN"),
+        (Some("xapp-1-revoked-secret-value"), "SLACK_APP_TOKEN"),
+    ] {
+        let run = run.clone();
+        let out = tokio::task::spawn_blocking(move || run(app_token))
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("otagai:"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(
+            lines[0].contains(variable) && lines[0].contains("invalid_auth"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("secret-value"), "{stderr}");
+    }
 }

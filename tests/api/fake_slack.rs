@@ -433,7 +433,11 @@ async fn api(
             }
             json!({ "ok": true, "view": view })
         }
-        "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
+        "auth.test" => json!({
+            "ok": true, "url": "https://otagai-test.slack.com/", "team": "otagai test",
+            "user": "otagai", "team_id": "T0TEST", "user_id": "UOTAGAIBOT", "bot_id": "B0OTAGAI",
+            "is_enterprise_install": false
+        }),
         "apps.connections.open" => match &state.lock().unwrap().socket_url {
             Some(url) => json!({ "ok": true, "url": url }),
             None => json!({ "ok": false, "error": "invalid_auth" }),
