@@ -41,6 +41,9 @@ impl ConfigError {
 pub struct OrgSettings {
     pub timezone: Tz,
     pub locale: Locale,
+    /// Whether `org.locale` was set in a file or the environment (not only the built-in
+    /// default): `otagai try` otherwise speaks the terminal's language.
+    pub locale_explicit: bool,
     /// The organisation's days off, plus Japan's public holidays when chosen.
     pub holidays: Holidays,
     /// Local hours in which nobody is reminded or nudged.
@@ -522,6 +525,7 @@ impl Settings {
             .into_iter()
             .filter(|(k, _)| k.starts_with("OTAGAI__"))
             .collect();
+        let env_sets_locale = vars.contains_key("OTAGAI__ORG__LOCALE");
         builder = builder.add_source(
             config::Environment::with_prefix("OTAGAI")
                 .prefix_separator("__")
@@ -535,11 +539,22 @@ impl Settings {
                 .try_parsing(true)
                 .source(Some(vars)),
         );
+        let locale_explicit = env_sets_locale
+            || file.is_some_and(|path| {
+                config::Config::builder()
+                    .add_source(
+                        config::File::from(path.to_path_buf()).format(config::FileFormat::Toml),
+                    )
+                    .build()
+                    .is_ok_and(|c| c.get_string("org.locale").is_ok())
+            });
         let raw: Raw = builder
             .build()
             .and_then(|c| c.try_deserialize())
             .map_err(|e| ConfigError::new("settings", e.to_string()))?;
-        Self::validate(raw)
+        let mut settings = Self::validate(raw)?;
+        settings.org.locale_explicit = locale_explicit;
+        Ok(settings)
     }
 
     /// Defaults only, as `try` and tests start from.
@@ -720,6 +735,7 @@ impl Settings {
             org: OrgSettings {
                 timezone,
                 locale,
+                locale_explicit: false,
                 holidays,
                 quiet_hours,
                 working,

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use otagai::config::{ConfigError, Deployment, Settings};
+use otagai::domain::Locale;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -172,6 +173,15 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Try { db } => {
+            let mut settings = settings;
+            // The console speaks the terminal's language unless the organisation's is set.
+            if !settings.org.locale_explicit
+                && let Some(l) = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .find_map(|k| std::env::var(k).ok().and_then(|v| Locale::from_posix(&v)))
+            {
+                settings.org.locale = l;
+            }
             let url = format!("sqlite://{}", db.display());
             let stdin = std::io::stdin();
             otagai::console::run(settings, &url, stdin.lock(), std::io::stdout()).await

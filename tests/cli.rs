@@ -37,6 +37,8 @@ fn otagai(dir: &TempDir) -> Command {
             || key.starts_with("SLACK_")
             || key == "DATABASE_URL"
             || key == "RUST_LOG"
+            || key == "LANG"
+            || key.starts_with("LC_")
         {
             cmd.env_remove(key);
         }
@@ -1156,4 +1158,36 @@ fn forget_refuses_what_is_not_a_slack_user_id() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("not a Slack user ID"), "{}", r.stderr);
     assert_eq!(db.count(NOTES), 6);
+}
+
+#[test]
+fn try_speaks_the_terminals_language_unless_the_organisations_is_set() {
+    for (lang, org, english) in [
+        (Some("en_US.UTF-8"), None, true),
+        (Some("C.UTF-8"), None, true),
+        (Some("ja_JP.UTF-8"), None, false),
+        (Some("en_US.UTF-8"), Some("ja"), false),
+        (None, None, false),
+    ] {
+        let dir = TempDir::new();
+        let mut cmd = otagai(&dir);
+        cmd.arg("try").arg("--db").arg(dir.path().join("try.db"));
+        if let Some(l) = lang {
+            cmd.env("LANG", l);
+        }
+        if let Some(o) = org {
+            cmd.env("OTAGAI__ORG__LOCALE", o);
+        }
+        let r = run(
+            cmd,
+            "/thanks @bob +10 reviewed my PR within the hour\n:quit\n",
+        );
+        assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+        assert_eq!(
+            r.stdout.contains("Your thanks to @bob is on its way"),
+            english,
+            "LANG={lang:?} org.locale={org:?}: {}",
+            r.stdout
+        );
+    }
 }

@@ -22,6 +22,20 @@ impl Locale {
         }
     }
 
+    /// The language of a POSIX locale (`LANG=ja_JP.UTF-8`): Japanese for `ja…`, English for
+    /// anything else that is set (`en_US.UTF-8`, `C.UTF-8`, `POSIX`, `fr_FR`); `None` when empty.
+    pub fn from_posix(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        Some(if raw.to_ascii_lowercase().starts_with("ja") {
+            Self::Ja
+        } else {
+            Self::En
+        })
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::En => "en",
@@ -52,6 +66,21 @@ impl fmt::Display for Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_terminal_locale_maps_to_japanese_or_english() {
+        for (raw, want) in [
+            ("ja_JP.UTF-8", Some(Locale::Ja)),
+            ("ja", Some(Locale::Ja)),
+            ("en_US.UTF-8", Some(Locale::En)),
+            ("C.UTF-8", Some(Locale::En)),
+            ("POSIX", Some(Locale::En)),
+            ("fr_FR", Some(Locale::En)),
+            ("", None),
+        ] {
+            assert_eq!(Locale::from_posix(raw), want, "{raw:?}");
+        }
+    }
 
     #[test]
     fn slack_locales_map_to_our_languages() {
