@@ -13,6 +13,8 @@ pub struct DirectoryUser {
     pub locale: Option<String>,
     /// IANA time zone, e.g. `Asia/Tokyo`.
     pub tz: Option<String>,
+    /// The name people know them by (display name, else real name, else user name).
+    pub name: Option<String>,
 }
 
 /// The directory could not answer (Slack down, timeout, bad token).
@@ -49,6 +51,7 @@ impl App {
                     deleted: d.deleted,
                     locale: d.locale,
                     tz: d.tz,
+                    name: d.name,
                     fetched_at_ms: now,
                 };
                 if let Err(e) = self.cache_user(user, &fresh).await {
@@ -91,6 +94,21 @@ impl App {
             _ => None,
         }
         .unwrap_or(self.settings.org.locale)
+    }
+
+    /// `text` for a plain-text place, with the people it mentions by name (from the users.info
+    /// cache, asking Slack for those not in it).
+    pub(crate) async fn plain_text(&self, text: &str) -> String {
+        let mut names = std::collections::HashMap::new();
+        for id in crate::domain::text::mentioned(text) {
+            if let Ok(user) = UserId::parse(&id)
+                && let Ok(Some(u)) = self.user(&user).await
+                && let Some(name) = u.name
+            {
+                names.insert(id, name);
+            }
+        }
+        crate::domain::text::plain(text, |id| names.get(id).cloned())
     }
 
     pub(crate) fn status_of(u: Option<&CachedUser>) -> RecipientStatus {

@@ -34,6 +34,7 @@ impl Cast {
                     deleted: false,
                     locale: Some(locale.code().to_owned()),
                     tz: None,
+                    name: Some(name.to_lowercase()),
                 },
             )
         });

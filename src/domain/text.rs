@@ -161,6 +161,81 @@ fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// User text for a plain-text place (a form's prefilled value), where Slack renders nothing:
+/// people as `@name` (`name_of` gives their name; else the label Slack sent, else the ID),
+/// channels as `#name`, broadcasts and groups as their words, links as `label (address)`.
+pub fn plain(text: &str, name_of: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after
+            .find(['<', '>'])
+            .filter(|&c| after.as_bytes()[c] == b'>')
+        else {
+            out.push('<');
+            rest = after;
+            continue;
+        };
+        let inner = &after[..close];
+        let (target, label) = match inner.split_once('|') {
+            Some((t, l)) => (t, Some(l)),
+            None => (inner, None),
+        };
+        if let Some(id) = target.strip_prefix('@') {
+            let name = name_of(id)
+                .or_else(|| label.map(|l| l.trim_start_matches('@').to_owned()))
+                .unwrap_or_else(|| id.to_owned());
+            out.push('@');
+            out.push_str(&name);
+        } else if let Some(id) = target.strip_prefix('#') {
+            out.push('#');
+            out.push_str(label.unwrap_or(id));
+        } else if let Some(special) = target.strip_prefix('!') {
+            match label {
+                Some(l) => out.push_str(l),
+                None => {
+                    out.push('@');
+                    out.push_str(special.split('^').next().unwrap_or(special));
+                }
+            }
+        } else if is_link(target) {
+            match label {
+                Some(l) if !same_link(target, l) => {
+                    out.push_str(l);
+                    out.push_str(" (");
+                    out.push_str(target);
+                    out.push(')');
+                }
+                _ => out.push_str(target),
+            }
+        } else {
+            out.push('<');
+            out.push_str(inner);
+            out.push('>');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The people a text mentions (`<@U…>`), in order, without repeats.
+pub fn mentioned(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for piece in text.split("<@").skip(1) {
+        let id: String = piece
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if is_slack_id(&id, &['U', 'W']) && !found.contains(&id) {
+            found.push(id);
+        }
+    }
+    found
+}
+
 /// At most `max` characters of mrkdwn, ending in "…" when cut, never inside a character, a
 /// `<…>` token or an `&…;` escape.
 pub fn cap_mrkdwn(text: &str, max: usize) -> String {
@@ -288,6 +363,30 @@ mod tests {
         assert_eq!(from_slack("&lt;!channel&gt;"), "<!channel>");
         // Typed brackets round-trip to themselves; nothing typed turns into a broadcast.
         assert_eq!(user_text(&from_slack("&lt;!channel&gt;")), "@channel");
+    }
+
+    #[test]
+    fn plain_text_names_people_and_shows_what_was_written() {
+        let names = |id: &str| (id == "U1").then(|| "Ann Abe".to_owned());
+        for (input, want) in [
+            (
+                "ask <@U1> & <@U2|bob> in <#C1|general>",
+                "ask @Ann Abe & @bob in #general",
+            ),
+            ("<@W9>", "@W9"),
+            ("<!here> <!subteam^S1|@devs>", "@here @devs"),
+            (
+                "<https://a.example|docs> <https://b.example>",
+                "docs (https://a.example) https://b.example",
+            ),
+            ("a < b > c <not a token>", "a < b > c <not a token>"),
+        ] {
+            assert_eq!(plain(input, names), want, "{input:?}");
+        }
+        assert_eq!(
+            mentioned("<@U0A1> and <@U0B2|b> and <@U0A1> <@x>"),
+            ["U0A1", "U0B2"]
+        );
     }
 
     #[test]

@@ -304,6 +304,7 @@ impl App {
                         deleted: true,
                         locale: None,
                         tz: None,
+                        name: None,
                         fetched_at_ms: now,
                     };
                     self.cache_user(&person, &gone).await?;

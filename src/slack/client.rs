@@ -365,6 +365,12 @@ impl UserDirectory for SlackApi {
         match answer {
             Ok(resp) => {
                 let u = resp.user;
+                let non_empty = |s: Option<&String>| s.filter(|s| !s.trim().is_empty()).cloned();
+                let profile = u.profile.as_ref();
+                let name = non_empty(profile.and_then(|p| p.display_name.as_ref()))
+                    .or_else(|| non_empty(profile.and_then(|p| p.real_name.as_ref())))
+                    .or_else(|| non_empty(u.real_name.as_ref()))
+                    .or_else(|| non_empty(u.name.as_ref()));
                 Ok(Some(DirectoryUser {
                     // Slackbot is not flagged as a bot, but it is one. `is_app_user` marks a
                     // person who authorised this app (often the admin who installed it).
@@ -372,6 +378,7 @@ impl UserDirectory for SlackApi {
                     deleted: u.deleted.unwrap_or(false),
                     locale: u.locale.map(|l| l.to_string()),
                     tz: u.tz,
+                    name,
                 }))
             }
             Err(DeliveryError::Permanent(code)) if code == "user_not_found" => Ok(None),

@@ -71,10 +71,11 @@ impl App {
             message: if r.anonymous {
                 tr0(l, "ask-thanks-prefill-anon")
             } else {
+                let question = self.plain_text(&r.question).await;
                 tr(
                     l,
                     "ask-thanks-prefill",
-                    &[("excerpt", excerpt(&r.question, 60).into())],
+                    &[("excerpt", excerpt(&question, 60).into())],
                 )
             },
             max_points: self.settings.bonus.max_points_per_thanks,

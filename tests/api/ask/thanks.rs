@@ -11,7 +11,47 @@ both_backends!(
     a_valid_thanks_from_the_modal_is_posted_in_the_thread_and_the_thanks_channel_and_paid_for,
     invalid_thanks_from_the_modal_are_answered_with_errors_by_block_and_change_nothing,
     only_the_asker_can_send_thanks_for_their_question,
+    the_forms_prefilled_message_is_plain_text_with_peoples_names,
 );
+
+/// Slack sends the question escaped, with mentions as tokens; the form's prefilled message is
+/// plain text, so it shows what was typed and people by name.
+async fn the_forms_prefilled_message_is_plain_text_with_peoples_names(backend: Backend) {
+    let app = spawn_ask_app(backend).await;
+    let q = ask(
+        &app,
+        "UASKER",
+        "#payroll Is <@UHELPER2|uhelper2>'s form B-12 &amp; C-3 the right one &lt;for 2026&gt;?",
+    )
+    .await;
+    claim(&app, &q, "UHELPER").await;
+    resolve(&app, &q, "UASKER").await;
+    let trigger = format!("trig-thank-{}", uuid::Uuid::new_v4().simple());
+    let resp = app
+        .press_with_trigger(
+            "UASKER",
+            "ask_thank",
+            &q.id,
+            "D0ASKER",
+            "1700000000.000100",
+            &app.slack.response_url("prefill"),
+            &trigger,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let calls = app.slack.wait_for("views.open", 1, WAIT).await;
+    let view = view_of(&calls[0]);
+    let prefill = block(&view, "message")["element"]["initial_value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(prefill.contains("@uhelper2"), "{prefill}");
+    assert!(prefill.contains("B-12 & C-3"), "{prefill}");
+    assert!(
+        !prefill.contains("<@") && !prefill.contains("&amp;") && !prefill.contains("&lt;"),
+        "{prefill}"
+    );
+}
 
 /// A question by UASKER on payroll, claimed by UHELPER, answered by UHELPER2 and resolved by
 /// the asker's button; returns it with the DM that offers thanks.
