@@ -217,7 +217,7 @@ impl App {
                 l,
                 "err-oneonone-bad-cadence",
                 &[
-                    ("cadence", c.clone().into()),
+                    ("cadence", user_text(c).into()),
                     ("max", crate::domain::Cadence::MAX_DAYS.into()),
                 ],
             ),

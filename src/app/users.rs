@@ -96,16 +96,19 @@ impl App {
         .unwrap_or(self.settings.org.locale)
     }
 
-    /// `text` for a plain-text place, with the people it mentions by name (from the users.info
-    /// cache, asking Slack for those not in it).
+    /// `text` for a plain-text place, with the people it mentions by the name the users.info
+    /// cache knows, else the one Slack wrote into the mention. It never asks Slack: it runs
+    /// while a trigger_id (3 s) waits for the form it prefills.
     pub(crate) async fn plain_text(&self, text: &str) -> String {
         let mut names = std::collections::HashMap::new();
-        for id in crate::domain::text::mentioned(text) {
-            if let Ok(user) = UserId::parse(&id)
-                && let Ok(Some(u)) = self.user(&user).await
-                && let Some(name) = u.name
-            {
-                names.insert(id, name);
+        if let Ok(mut conn) = self.store.pool().acquire().await {
+            for id in crate::domain::text::mentioned(text) {
+                if let Ok(user) = UserId::parse(&id)
+                    && let Ok(Some(u)) = storage::users::get(&mut conn, &user).await
+                    && let Some(name) = u.name
+                {
+                    names.insert(id, name);
+                }
             }
         }
         crate::domain::text::plain(text, |id| names.get(id).cloned())

@@ -37,32 +37,61 @@ pub fn from_slack(formatted: &str) -> String {
     out
 }
 
-/// Text a person wrote, as Slack mrkdwn that shows it and does nothing else (see the module
-/// doc). Use it for every piece of user text in a post, a DM, a redraw, a nudge or a reply.
-pub fn user_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
+/// A piece of text: plain characters, or one `<…>` token as Slack writes them.
+enum Piece<'a> {
+    Text(&'a str),
+    /// `<@U…>` / `<@W…>`, with the label Slack may add.
+    Person {
+        id: &'a str,
+        label: Option<&'a str>,
+    },
+    /// `<#C…>` / `<#G…>`.
+    Channel {
+        id: &'a str,
+        label: Option<&'a str>,
+    },
+    /// `<!…>`: a broadcast, a user group, a date; its label, else its name (`channel`).
+    Special {
+        label: Option<&'a str>,
+        name: &'a str,
+    },
+    /// `<https://…>`, `<mailto:…>`, with a label when it is not the address itself.
+    Link {
+        target: &'a str,
+        label: Option<&'a str>,
+    },
+    /// Anything else in brackets, shown as written (brackets included).
+    Other(&'a str),
+}
+
+/// Splits `text` into pieces. A token is `<…>` with no `<` inside; an unmatched or nested `<`
+/// is plain text.
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('<') {
-        escape_into(&mut out, &rest[..open]);
+        if open > 0 {
+            out.push(Piece::Text(&rest[..open]));
+        }
         let after = &rest[open + 1..];
-        // A token is `<…>` with no `<` inside; an unmatched or nested `<` is plain text.
         match after.find(['<', '>']) {
             Some(close) if after.as_bytes()[close] == b'>' => {
-                render_token(&mut out, &after[..close]);
+                out.push(token(&after[..close]));
                 rest = &after[close + 1..];
             }
             _ => {
-                out.push_str("&lt;");
+                out.push(Piece::Text("<"));
                 rest = after;
             }
         }
     }
-    escape_into(&mut out, rest);
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
     out
 }
 
-/// One `<inner>` token: restored when safe, else shown as text.
-fn render_token(out: &mut String, inner: &str) {
+fn token(inner: &str) -> Piece<'_> {
     let (target, label) = match inner.split_once('|') {
         Some((t, l)) => (t, Some(l)),
         None => (inner, None),
@@ -70,40 +99,110 @@ fn render_token(out: &mut String, inner: &str) {
     if let Some(id) = target.strip_prefix('@')
         && is_slack_id(id, &['U', 'W'])
     {
-        out.push_str("<@");
-        out.push_str(id);
-        out.push('>');
+        Piece::Person { id, label }
     } else if let Some(id) = target.strip_prefix('#')
         && is_slack_id(id, &['C', 'G'])
     {
-        out.push_str("<#");
-        out.push_str(id);
-        out.push('>');
+        Piece::Channel { id, label }
     } else if let Some(special) = target.strip_prefix('!') {
-        // A broadcast, a user group, a date: its label (or its name) as plain text.
-        match label {
-            Some(l) => escape_into(out, l),
-            None => {
-                out.push('@');
-                escape_into(out, special.split('^').next().unwrap_or(special));
-            }
+        Piece::Special {
+            label,
+            name: special.split('^').next().unwrap_or(special),
         }
     } else if is_link(target) {
-        match label {
-            Some(l) if !same_link(target, l) => {
-                // The label is shown as text and the real address next to it.
-                escape_into(out, l);
-                out.push_str(" (");
-                push_link(out, target);
-                out.push(')');
-            }
-            _ => push_link(out, target),
+        Piece::Link {
+            target,
+            label: label.filter(|l| !same_link(target, l)),
         }
     } else {
-        out.push_str("&lt;");
-        escape_into(out, inner);
-        out.push_str("&gt;");
+        Piece::Other(inner)
     }
+}
+
+/// Text a person wrote, as Slack mrkdwn that shows it and does nothing else (see the module
+/// doc). Use it for every piece of user text in a post, a DM, a redraw, a nudge or a reply.
+pub fn user_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) | Piece::Special { label: Some(t), .. } => escape_into(&mut out, t),
+            Piece::Special { label: None, name } => {
+                out.push('@');
+                escape_into(&mut out, name);
+            }
+            Piece::Person { id, .. } => {
+                out.push_str("<@");
+                out.push_str(id);
+                out.push('>');
+            }
+            Piece::Channel { id, .. } => {
+                out.push_str("<#");
+                out.push_str(id);
+                out.push('>');
+            }
+            Piece::Link { target, label } => {
+                if let Some(l) = label {
+                    // The label is shown as text and the real address next to it.
+                    escape_into(&mut out, l);
+                    out.push_str(" (");
+                }
+                out.push('<');
+                out.push_str(&target.replace('&', "&amp;"));
+                out.push('>');
+                if label.is_some() {
+                    out.push(')');
+                }
+            }
+            Piece::Other(inner) => {
+                out.push_str("&lt;");
+                escape_into(&mut out, inner);
+                out.push_str("&gt;");
+            }
+        }
+    }
+    out
+}
+
+/// User text for a plain-text place (a form's prefilled value), where Slack renders nothing:
+/// people as `@name` (`name_of` gives their name; else the label Slack sent, else the ID),
+/// channels as `#name`, broadcasts and groups as their words, links as `label (address)`.
+pub fn plain(text: &str, name_of: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) | Piece::Special { label: Some(t), .. } => out.push_str(t),
+            Piece::Special { label: None, name } => {
+                out.push('@');
+                out.push_str(name);
+            }
+            Piece::Person { id, label } => {
+                out.push('@');
+                match name_of(id) {
+                    Some(name) => out.push_str(&name),
+                    None => out.push_str(label.map_or(id, |l| l.trim_start_matches('@'))),
+                }
+            }
+            Piece::Channel { id, label } => {
+                out.push('#');
+                out.push_str(label.unwrap_or(id));
+            }
+            Piece::Link { target, label } => match label {
+                Some(l) => {
+                    out.push_str(l);
+                    out.push_str(" (");
+                    out.push_str(target);
+                    out.push(')');
+                }
+                None => out.push_str(target),
+            },
+            Piece::Other(inner) => {
+                out.push('<');
+                out.push_str(inner);
+                out.push('>');
+            }
+        }
+    }
+    out
 }
 
 /// `U…`/`W…`, `C…`/`G…`: an upper-case letter of `first`, then upper-case letters and digits.
@@ -117,9 +216,12 @@ fn is_slack_id(id: &str, first: &[char]) -> bool {
 
 /// A web or mail address with nothing in it that could end or break a token.
 fn is_link(target: &str) -> bool {
-    let scheme = ["https://", "http://", "mailto:"]
-        .iter()
-        .any(|s| target.len() > s.len() && target[..s.len()].eq_ignore_ascii_case(s));
+    let scheme = ["https://", "http://", "mailto:"].iter().any(|s| {
+        target.len() > s.len()
+            && target
+                .get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    });
     scheme && !target.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -134,12 +236,6 @@ fn same_link(target: &str, label: &str) -> bool {
             .unwrap_or(lower)
     };
     bare(target) == bare(label)
-}
-
-fn push_link(out: &mut String, target: &str) {
-    out.push('<');
-    out.push_str(&target.replace('&', "&amp;"));
-    out.push('>');
 }
 
 /// Text with nothing restored: `&`, `<` and `>` escaped. For user text inside a token the bot
@@ -159,66 +255,6 @@ fn escape_into(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
-}
-
-/// User text for a plain-text place (a form's prefilled value), where Slack renders nothing:
-/// people as `@name` (`name_of` gives their name; else the label Slack sent, else the ID),
-/// channels as `#name`, broadcasts and groups as their words, links as `label (address)`.
-pub fn plain(text: &str, name_of: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after
-            .find(['<', '>'])
-            .filter(|&c| after.as_bytes()[c] == b'>')
-        else {
-            out.push('<');
-            rest = after;
-            continue;
-        };
-        let inner = &after[..close];
-        let (target, label) = match inner.split_once('|') {
-            Some((t, l)) => (t, Some(l)),
-            None => (inner, None),
-        };
-        if let Some(id) = target.strip_prefix('@') {
-            let name = name_of(id)
-                .or_else(|| label.map(|l| l.trim_start_matches('@').to_owned()))
-                .unwrap_or_else(|| id.to_owned());
-            out.push('@');
-            out.push_str(&name);
-        } else if let Some(id) = target.strip_prefix('#') {
-            out.push('#');
-            out.push_str(label.unwrap_or(id));
-        } else if let Some(special) = target.strip_prefix('!') {
-            match label {
-                Some(l) => out.push_str(l),
-                None => {
-                    out.push('@');
-                    out.push_str(special.split('^').next().unwrap_or(special));
-                }
-            }
-        } else if is_link(target) {
-            match label {
-                Some(l) if !same_link(target, l) => {
-                    out.push_str(l);
-                    out.push_str(" (");
-                    out.push_str(target);
-                    out.push(')');
-                }
-                _ => out.push_str(target),
-            }
-        } else {
-            out.push('<');
-            out.push_str(inner);
-            out.push('>');
-        }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The people a text mentions (`<@U…>`), in order, without repeats.
@@ -309,6 +345,15 @@ mod tests {
         ("＜!channel＞", "＜!channel＞"),
         ("<\u{200b}!channel>", "&lt;\u{200b}!channel&gt;"),
         ("<!\u{200b}channel>", "@\u{200b}channel"),
+        // Multi-byte characters anywhere in a token (a panic once: a scheme check sliced bytes).
+        ("<お知らせ>", "&lt;お知らせ&gt;"),
+        ("<ありがとう>ございます", "&lt;ありがとう&gt;ございます"),
+        ("<httpsありがとう>", "&lt;httpsありがとう&gt;"),
+        ("<mailtoあ|x>", "&lt;mailtoあ|x&gt;"),
+        (
+            "<https://例え.jp/パス|https://例え.jp/パス>",
+            "<https://例え.jp/パス>",
+        ),
         ("", ""),
     ];
 
@@ -367,19 +412,20 @@ mod tests {
 
     #[test]
     fn plain_text_names_people_and_shows_what_was_written() {
-        let names = |id: &str| (id == "U1").then(|| "Ann Abe".to_owned());
+        let names = |id: &str| (id == "U0A1").then(|| "Ann Abe".to_owned());
         for (input, want) in [
             (
-                "ask <@U1> & <@U2|bob> in <#C1|general>",
+                "ask <@U0A1> & <@U0B2|bob> in <#C0G1|general>",
                 "ask @Ann Abe & @bob in #general",
             ),
-            ("<@W9>", "@W9"),
+            ("<@W0Z9>", "@W0Z9"),
             ("<!here> <!subteam^S1|@devs>", "@here @devs"),
             (
                 "<https://a.example|docs> <https://b.example>",
                 "docs (https://a.example) https://b.example",
             ),
             ("a < b > c <not a token>", "a < b > c <not a token>"),
+            ("<お知らせ> <https例>", "<お知らせ> <https例>"),
         ] {
             assert_eq!(plain(input, names), want, "{input:?}");
         }

@@ -30,6 +30,7 @@ fn hostile() -> Vec<String> {
         "＜!channel＞ full-width brackets",
         "<\u{200b}!channel> and <!\u{200b}here> zero-width",
         "<!here|<!channel>> nested label",
+        "<お知らせ> <ありがとう|https://evil.example> multi-byte tokens",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -74,10 +75,13 @@ fn assert_nothing_obeyed(app: &TestApp, groups: &[&str]) {
                         .is_some_and(|g| groups.contains(&g));
                     assert!(allowed, "{} sent <{inner}> in {text:?}", call.method);
                 }
+                // The bot's own labelled links go to the workspace's messages; no other
+                // token may carry a label.
                 if let Some((target, label)) = inner.split_once('|') {
                     assert!(
-                        !target.contains("evil.example") && !label.contains("://"),
-                        "{} sent a labelled link <{inner}> in {text:?}",
+                        target.starts_with("https://otagai-test.slack.com/archives/")
+                            && !label.contains("://"),
+                        "{} sent a labelled token <{inner}> in {text:?}",
                         call.method
                     );
                 }
@@ -159,7 +163,13 @@ async fn hostile_text_in_1on1_items_and_topics_reaches_slack_only_as_text(backen
         app.command("UREP", "/1on1", &format!("topic <@UMGR> {h}"))
             .await;
     }
-    for (user, text) in [("UMGR", "todos"), ("UREP", "todos"), ("UMGR", "")] {
+    for (user, text) in [
+        ("UMGR", "todos"),
+        ("UREP", "todos"),
+        ("UMGR", ""),
+        // A refusal that echoes what was typed.
+        ("UMGR", "add <@UREP> <!channel>"),
+    ] {
         let reply = app.command(user, "/1on1", text).await;
         assert!(!reply.contains("<!"), "{reply}");
     }
