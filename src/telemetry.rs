@@ -8,9 +8,16 @@
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
+/// Libraries that log what they carry at debug or trace: the WebSocket logs every Socket Mode
+/// envelope (who typed what, an anonymous question included). Capped whatever `RUST_LOG` says.
+const CAPPED: &[&str] = &["tungstenite=info", "tokio_tungstenite=info"];
+
 pub fn init(default_filter: &str) {
-    let filter =
+    let mut filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    for directive in CAPPED {
+        filter = filter.add_directive(directive.parse().expect("a valid directive"));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())

@@ -15,6 +15,7 @@
 use super::client::SlackApi;
 use super::dispatch::{Ack, Inbound, SlackState, dispatch};
 use crate::config::Secret;
+use crate::server::stopped;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -26,6 +27,13 @@ use tokio_tungstenite::tungstenite::Message;
 /// Reconnecting waits this long at first, doubling up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// How long opening the WebSocket (TCP, TLS, upgrade) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Slack pings every connection; after this long without any frame otagai pings itself, and
+/// after twice this long it gives the connection up as half-open and opens a new one.
+const QUIET: Duration = Duration::from_secs(30);
 
 /// How long a connection that is shutting down waits for the acknowledgements still being
 /// worked on (Slack re-sends what is not acknowledged anyway).
@@ -148,19 +156,43 @@ async fn connection(
     news: mpsc::UnboundedSender<(u64, News)>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let socket = match tokio_tungstenite::connect_async(url.as_str()).await {
-        Ok((socket, _)) => socket,
-        Err(e) => {
+    let socket = match tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        tokio_tungstenite::connect_async(url.as_str()),
+    )
+    .await
+    {
+        Ok(Ok((socket, _))) => socket,
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "could not connect the Socket Mode WebSocket");
+            let _ = news.send((id, News::Ended));
+            return;
+        }
+        Err(_) => {
+            tracing::warn!("the Socket Mode WebSocket did not open in time");
             let _ = news.send((id, News::Ended));
             return;
         }
     };
     let (mut sink, mut frames) = socket.split();
     let mut work: JoinSet<Option<String>> = JoinSet::new();
+    let mut last_heard = tokio::time::Instant::now();
+    let mut liveness = tokio::time::interval(QUIET / 2);
     loop {
         tokio::select! {
-            frame = frames.next() => match frame {
+            _ = liveness.tick() => {
+                let quiet = last_heard.elapsed();
+                if quiet >= QUIET * 2 {
+                    tracing::warn!(?quiet, "Socket Mode connection silent; opening a new one");
+                    break;
+                }
+                if quiet >= QUIET && sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            frame = frames.next() => {
+                last_heard = tokio::time::Instant::now();
+                match frame {
                 Some(Ok(Message::Text(text))) => {
                     if let Some(what) = receive(&text, &state, &mut work) {
                         let _ = news.send((id, what));
@@ -177,7 +209,8 @@ async fn connection(
                     break;
                 }
                 Some(Ok(_)) => {}
-            },
+                }
+            }
             Some(done) = work.join_next() => {
                 if let Ok(Some(ack)) = done
                     && sink.send(Message::Text(ack.into())).await.is_err()
@@ -258,11 +291,6 @@ fn acknowledgement(id: &str, ack: Ack, accepts_payload: bool) -> Option<String> 
         Ack::Json(_) | Ack::Empty => json!({ "envelope_id": id }),
     };
     Some(frame.to_string())
-}
-
-/// Resolves once `shutdown` turns true (or its sender is gone).
-async fn stopped(shutdown: &mut watch::Receiver<bool>) {
-    let _ = shutdown.wait_for(|s| *s).await;
 }
 
 #[cfg(test)]

@@ -243,8 +243,16 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 pub async fn spawn_serve_process(
     backend: Backend,
     env: &[(&str, &str)],
+    socket_mode: bool,
 ) -> (TestApp, ServeProcess) {
     let slack = FakeSlack::start().await;
+    let socket = if socket_mode {
+        let socket = FakeSocket::start().await;
+        slack.serve_socket_mode_at(&socket.url);
+        Some(socket)
+    } else {
+        None
+    };
     let db = TestDb::create(&backend).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -266,10 +274,14 @@ pub async fn spawn_serve_process(
         .env("OTAGAI_LISTEN", &listen)
         .env("OTAGAI__ORG__LOCALE", "en")
         .env("OTAGAI__OUTBOX__POLL_INTERVAL_MS", "50")
+        .env_remove("SLACK_APP_TOKEN")
         .stdout(std::process::Stdio::null())
         .stderr(stderr);
     for (k, v) in env {
         command.env(k, v);
+    }
+    if socket.is_some() {
+        command.env("SLACK_APP_TOKEN", APP_TOKEN);
     }
     let child = command.spawn().expect("start otagai serve");
     let address = format!("http://{listen}");
@@ -297,7 +309,7 @@ pub async fn spawn_serve_process(
     let test_app = TestApp {
         address,
         slack,
-        socket: None,
+        socket,
         store: app.store.clone(),
         app,
         http,

@@ -13,7 +13,61 @@ both_backends!(
     an_anonymous_askers_thanks_is_not_posted_publicly_and_does_not_quote_the_question,
     every_way_of_writing_anon_posts_the_question_without_the_askers_name,
     serve_at_trace_level_never_logs_an_anonymous_askers_id,
+    serve_in_socket_mode_at_trace_level_never_logs_an_anonymous_askers_id,
 );
+
+/// The same over Socket Mode, where the WebSocket library would log every envelope verbatim.
+async fn serve_in_socket_mode_at_trace_level_never_logs_an_anonymous_askers_id(backend: Backend) {
+    use crate::fake_socket::{command_envelope, interactive_envelope};
+    let (app, serve) = spawn_serve_process(
+        backend,
+        &[("RUST_LOG", "trace"), ("OTAGAI__ASK__CHANNEL", "C0HELP")],
+        true,
+    )
+    .await;
+    for id in ["UANON", "UHELPER"] {
+        app.slack.add_user(id, "en-US");
+    }
+    let socket = app.socket.clone().expect("socket mode");
+    socket.wait_opened(1, WAIT).await;
+    socket.send(
+        0,
+        command_envelope(
+            "env-ask",
+            "UANON",
+            "/ask",
+            "anon Is my salary below the band?",
+            "trig-anon-sock",
+            &app.slack.response_url("trig-anon-sock"),
+        ),
+    );
+    socket.wait_ack("env-ask", WAIT).await;
+    let post = app.slack.wait_posts_in("C0HELP", 1, WAIT).await.remove(0);
+    let id = button_value(&post.body, "ask_resolve").unwrap();
+    let press = serde_json::json!({
+        "type": "block_actions",
+        "user": { "id": "UANON", "username": "uanon", "team_id": "T0TEST" },
+        "trigger_id": "trig-anon-resolve",
+        "container": { "type": "message", "channel_id": post.channel, "message_ts": post.ts },
+        "response_url": app.slack.response_url("anon-resolve"),
+        "actions": [{ "action_id": "ask_resolve", "value": id, "type": "button", "block_id": "b" }]
+    });
+    socket.send(0, interactive_envelope("env-resolve", press));
+    socket.wait_ack("env-resolve", WAIT).await;
+    settle(&app).await;
+    let logs = serve.stop();
+    assert!(
+        logs.contains("Socket Mode connected") && logs.contains("TRACE"),
+        "the logs are there: {}",
+        &logs[..logs.len().min(2000)]
+    );
+    let leaks: Vec<&str> = logs.lines().filter(|l| l.contains("UANON")).collect();
+    assert!(
+        leaks.is_empty(),
+        "{} lines name the asker: {leaks:#?}",
+        leaks.len()
+    );
+}
 
 /// `otagai serve` itself, logging everything (`RUST_LOG=trace`), with a cold users.info cache:
 /// an anonymous question asked, answered, resolved and thanked for leaves no trace of the
@@ -22,6 +76,7 @@ async fn serve_at_trace_level_never_logs_an_anonymous_askers_id(backend: Backend
     let (app, serve) = spawn_serve_process(
         backend,
         &[("RUST_LOG", "trace"), ("OTAGAI__ASK__CHANNEL", "C0HELP")],
+        false,
     )
     .await;
     for id in ["UANON", "UHELPER"] {
