@@ -17,3 +17,5 @@ INSERT INTO ledger (user_id, period, kind, points, counterparty, created_at) VAL
 INSERT INTO outbox (payload, status, next_attempt_at, created_at) VALUES ('{"to":{"kind":"direct","user":"UGONE"},"locale":"en","body":{"kind":"text","text":"for gone"}}', 'pending', 0, 0);
 INSERT INTO outbox (payload, status, next_attempt_at, created_at) VALUES ('{"to":{"kind":"direct","user":"UKEEP"},"locale":"en","body":{"kind":"text","text":"for keep"}}', 'pending', 0, 0);
 INSERT INTO outbox (payload, status, next_attempt_at, created_at, sent_at) VALUES ('{"to":{"kind":"direct","user":"UGONE"},"locale":"en","body":{"kind":"text","text":"sent to gone"}}', 'sent', 0, 0, 0);
+INSERT INTO pair_invitations (manager_id, report_id, cadence, invited_at, expires_at) VALUES ('UGONE', 'UNEW', 'weekly', 0, 9999999999999);
+INSERT INTO pair_invitations (manager_id, report_id, cadence, invited_at, expires_at) VALUES ('UMGR', 'UOTHER', 'weekly', 0, 9999999999999);

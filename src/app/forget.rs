@@ -6,8 +6,8 @@
 //! to them (the only link between a pulse answer and who gave it; the anonymous answers stay in
 //! the aggregates), the texts of the questions they asked (replaced by `[removed]`; the rows
 //! stay so `/ask stats` keeps its counts), their cached Slack profile, and the messages still
-//! waiting to be sent to them by DM. Their active pairs are ended, so nobody is reminded about
-//! them again.
+//! waiting to be sent to them by DM. Their active pairs are ended and their open invitations
+//! closed, so nobody is reminded about them again or paired with them later.
 //!
 //! What stays, on purpose: the ledger and budgets (payroll needs the amounts), the thanks they
 //! gave and received with their messages (posted publicly in Slack, and part of the recipients'
@@ -31,12 +31,13 @@ pub struct ForgetReport {
     pub questions: u64,
     pub profile: u64,
     pub pairs_ended: u64,
+    pub invitations_closed: u64,
     pub pending_messages: u64,
 }
 
 impl ForgetReport {
     /// Each kind with a label for people, in a stable order.
-    pub fn lines(&self) -> [(&'static str, u64); 8] {
+    pub fn lines(&self) -> [(&'static str, u64); 9] {
         [
             ("1on1 notes of their pairs", self.notes),
             ("1on1 topics of their pairs", self.topics),
@@ -45,6 +46,7 @@ impl ForgetReport {
             ("question texts they asked (blanked)", self.questions),
             ("cached Slack profile", self.profile),
             ("active 1on1 pairs (ended)", self.pairs_ended),
+            ("open 1on1 invitations (closed)", self.invitations_closed),
             ("pending messages to them", self.pending_messages),
         ]
     }
@@ -62,6 +64,7 @@ impl ForgetReport {
             Personal::Questions => &mut self.questions,
             Personal::Profile => &mut self.profile,
             Personal::ActivePairs => &mut self.pairs_ended,
+            Personal::OpenInvitations => &mut self.invitations_closed,
         }
     }
 }
@@ -107,6 +110,7 @@ pub async fn forget_user(
         ("questions", report.questions),
         ("profile", report.profile),
         ("pairs_ended", report.pairs_ended),
+        ("invitations_closed", report.invitations_closed),
         ("pending_messages", report.pending_messages),
     ]
     .into_iter()

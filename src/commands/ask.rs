@@ -68,10 +68,16 @@ pub(super) fn parse(text: &str) -> Result<AskCommand, CommandError> {
     let mut anonymous = false;
     let mut topic = None;
     let mut rest = toks.as_slice();
+    // Where the question starts, when a marker is glued to it (`【匿名】給与は?`).
+    let mut glued = None;
     // At most one of each, in either order; a second `anon` or `#word` is part of the question.
-    while let Some(&(_, tok)) = rest.first() {
+    while let Some(&(at, tok)) = rest.first() {
         if !anonymous && is_anon(tok) {
             anonymous = true;
+        } else if !anonymous && let Some(n) = glued_anon(tok) {
+            anonymous = true;
+            glued = Some(at + n);
+            break;
         } else if topic.is_none() && (tok.starts_with('#') || tok.starts_with("<#")) {
             topic = Some(topic_name(tok)?);
         } else {
@@ -79,14 +85,40 @@ pub(super) fn parse(text: &str) -> Result<AskCommand, CommandError> {
         }
         rest = &rest[1..];
     }
-    match rest.first() {
-        None => Err(CommandError::NoQuestion),
-        Some(&(at, _)) => Ok(AskCommand::Ask {
+    let start = glued.or_else(|| rest.first().map(|&(at, _)| at));
+    match start.map(|at| text[at..].trim()) {
+        None | Some("") => Err(CommandError::NoQuestion),
+        Some(question) => Ok(AskCommand::Ask {
             topic,
             anonymous,
-            question: text[at..].trim().to_owned(),
+            question: question.to_owned(),
         }),
     }
+}
+
+/// An anon marker written without a space before the question (`【匿名】給与は?`,
+/// `匿名：給与は?`, `(anon)why?`): the length of the marker.
+fn glued_anon(token: &str) -> Option<usize> {
+    const MARKERS: &[&str] = &[
+        "【匿名】",
+        "[匿名]",
+        "［匿名］",
+        "(匿名)",
+        "（匿名）",
+        "「匿名」",
+        "〔匿名〕",
+        "匿名:",
+        "匿名：",
+        "匿名、",
+        "[anon]",
+        "(anon)",
+        "anon:",
+        "【anon】",
+    ];
+    MARKERS.iter().find_map(|m| {
+        let head = token.get(..m.len())?;
+        (head.eq_ignore_ascii_case(m) && token.len() > m.len()).then_some(m.len())
+    })
 }
 
 /// `anon` as people write it: `anon`, `anonymous(ly)`, `匿名(で)`, in brackets or followed by a
@@ -233,9 +265,22 @@ mod tests {
             ),
             ("（匿名） 口座は?", ask(None, true, "口座は?")),
             ("匿名で 口座は?", ask(None, true, "口座は?")),
+            // Markers glued to the question, as people type them in Japanese.
+            ("【匿名】給与は?", ask(None, true, "給与は?")),
+            (
+                "匿名：給与の口座は 変えられますか?",
+                ask(None, true, "給与の口座は 変えられますか?"),
+            ),
+            (
+                "#payroll 【匿名】給与は?",
+                ask(Some("payroll"), true, "給与は?"),
+            ),
+            ("(anon)why?", ask(None, true, "why?")),
+            ("[ANON]why?", ask(None, true, "why?")),
             // Words that only start like anon are text.
             ("anonymity matters?", ask(None, false, "anonymity matters?")),
-            ("anon:why?", ask(None, false, "anon:why?")),
+            ("anonymize:why?", ask(None, false, "anonymize:why?")),
+            ("anon:why?", ask(None, true, "why?")),
             // Japanese, with ideographic spaces between the tokens.
             (
                 "給与振込の口座を変えるには？",

@@ -39,7 +39,9 @@ impl App {
             // Bookkeeping past its retention goes, at most once an hour (see `retention.rs`).
             // A failure there must not hide what the pass queued: it is logged, and the next
             // hour's run does the work (deleting is idempotent).
-            if let Err(e) = self.run_retention_if_due(now).await {
+            // Retention counts from the app's own clock, never from a pass's chosen `now`: a
+            // `jobs run --now` in the future must not delete what is still in use.
+            if let Err(e) = self.run_retention_if_due(self.clock.now()).await {
                 tracing::warn!(error = ?e, "retention failed; the next run retries");
             }
         }

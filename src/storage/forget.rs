@@ -31,10 +31,13 @@ pub enum Personal {
     Profile,
     /// Their active pairs, ended (so nobody is reminded about them again).
     ActivePairs,
+    /// Open 1on1 invitations from or to them, closed as expired (so none can still be
+    /// accepted into a pair with someone who has left).
+    OpenInvitations,
 }
 
 impl Personal {
-    pub const ALL: [Personal; 7] = [
+    pub const ALL: [Personal; 8] = [
         Personal::Notes,
         Personal::Topics,
         Personal::ActionItems,
@@ -42,6 +45,7 @@ impl Personal {
         Personal::Questions,
         Personal::Profile,
         Personal::ActivePairs,
+        Personal::OpenInvitations,
     ];
 
     /// (table, which rows).
@@ -62,6 +66,10 @@ impl Personal {
             Personal::ActivePairs => (
                 "pairs",
                 "(manager_id = $1 OR report_id = $1) AND ended_at IS NULL".into(),
+            ),
+            Personal::OpenInvitations => (
+                "pair_invitations",
+                "(manager_id = $1 OR report_id = $1) AND answer IS NULL".into(),
             ),
         }
     }
@@ -90,10 +98,13 @@ pub async fn apply(
             format!("UPDATE {table} SET question = '{REMOVED}' WHERE {rows}")
         }
         Personal::ActivePairs => format!("UPDATE {table} SET ended_at = $2 WHERE {rows}"),
+        Personal::OpenInvitations => {
+            format!("UPDATE {table} SET answer = 'expired', answered_at = $2 WHERE {rows}")
+        }
         _ => format!("DELETE FROM {table} WHERE {rows}"),
     };
     let mut q = sqlx::query(&q).bind(user.as_str());
-    if kind == Personal::ActivePairs {
+    if matches!(kind, Personal::ActivePairs | Personal::OpenInvitations) {
         q = q.bind(now_ms);
     }
     Ok(q.execute(&mut *conn).await?.rows_affected())

@@ -8,7 +8,8 @@
 use super::Conn;
 
 /// Claims the run of job `name` as of `now_ms` when its last run is at least `every_ms` old
-/// (or it never ran): true when this call claimed it, false when another run (another process,
+/// (or it never ran, or its last run lies in the future: a clock set back, or a pass run "as of"
+/// a later day): true when this call claimed it, false when another run (another process,
 /// an earlier tick) is recent enough.
 pub async fn claim_job_run(
     conn: &mut Conn,
@@ -19,7 +20,7 @@ pub async fn claim_job_run(
     let n = sqlx::query(
         "INSERT INTO job_runs (name, last_run_at) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at \
-         WHERE job_runs.last_run_at <= $3",
+         WHERE job_runs.last_run_at <= $3 OR job_runs.last_run_at > $2",
     )
     .bind(name)
     .bind(now_ms)

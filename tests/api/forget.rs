@@ -65,6 +65,7 @@ async fn forgetting_a_user_removes_their_pairs_notes_pulse_links_question_texts_
         questions: 1,
         profile: 1,
         pairs_ended: 1,
+        invitations_closed: 1,
         pending_messages: 1,
     };
     let now = chrono::Utc::now();
@@ -107,6 +108,15 @@ async fn forgetting_a_user_removes_their_pairs_notes_pulse_links_question_texts_
         0
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM pulse_requests").await, 2);
+    // Their open invitation can no longer be accepted; other people's stay open.
+    assert_eq!(
+        strings(
+            &app,
+            "SELECT report_id FROM pair_invitations WHERE answer IS NULL"
+        )
+        .await,
+        vec!["UOTHER"]
+    );
     assert_eq!(
         strings(&app, "SELECT question FROM help_requests ORDER BY id").await,
         vec!["[removed]", "Where is the printer?"],

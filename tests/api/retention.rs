@@ -4,11 +4,13 @@
 use crate::both_backends;
 use crate::helpers::*;
 use chrono::{DateTime, Duration, Utc};
+use otagai::clock::Clock;
 use otagai::scheduler::RetentionReport;
 
 both_backends!(
     retention_deletes_old_bookkeeping_keeps_recent_and_pending_rows_and_the_ledger_and_runs_once,
     a_dry_run_deletes_nothing_and_a_real_pass_runs_retention_at_most_once_an_hour,
+    a_pass_as_of_a_later_day_does_not_run_retention_as_of_that_day,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -276,6 +278,8 @@ async fn a_dry_run_deletes_nothing_and_a_real_pass_runs_retention_at_most_once_a
     message(&app, "old", "sent", old, Some(old)).await;
     let outbox = "SELECT payload FROM outbox";
 
+    // Retention counts from the app's clock (as `serve` runs it), not from a pass's `now`.
+    app.clock.set(now);
     app.app.run_due_jobs(now, true).await.unwrap();
     assert_eq!(
         ids(&app, outbox).await,
@@ -287,14 +291,48 @@ async fn a_dry_run_deletes_nothing_and_a_real_pass_runs_retention_at_most_once_a
 
     // Another old row appears: passes within the hour leave it, the first one after takes it.
     message(&app, "old-2", "sent", old, Some(old)).await;
+    app.clock.set(now + Duration::minutes(30));
     app.app
         .run_due_jobs(now + Duration::minutes(30), false)
         .await
         .unwrap();
     assert_eq!(ids(&app, outbox).await, vec!["old-2"]);
+    app.clock.set(now + Duration::minutes(61));
     app.app
         .run_due_jobs(now + Duration::minutes(61), false)
         .await
         .unwrap();
     assert!(ids(&app, outbox).await.is_empty());
+}
+
+/// `otagai jobs run --now` a year ahead: retention still counts from the real clock, deletes
+/// nothing still in use, and runs again at the next hour.
+async fn a_pass_as_of_a_later_day_does_not_run_retention_as_of_that_day(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    let today = app.clock.now();
+    let recent = ms(today - Duration::days(2));
+    message(&app, "recent", "sent", recent, Some(recent)).await;
+    app.app
+        .run_due_jobs(today + Duration::days(365), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&app, "SELECT payload FROM outbox").await,
+        vec!["recent"]
+    );
+    let old = ms(today - Duration::days(40));
+    message(&app, "old", "sent", old, Some(old)).await;
+    app.clock.set(today + Duration::minutes(61));
+    app.app.run_due_jobs(app.clock.now(), false).await.unwrap();
+    assert_eq!(
+        ids(&app, "SELECT payload FROM outbox").await,
+        vec!["recent"]
+    );
 }

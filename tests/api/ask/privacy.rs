@@ -130,6 +130,8 @@ async fn every_way_of_writing_anon_posts_the_question_without_the_askers_name(ba
         "(anon) How do I change my bank account?",
         "【匿名】 #payroll 残業代の計算方法は？",
         "Anonymously, how do I change my bank account?",
+        "【匿名】給与明細はどこで見られますか？",
+        "匿名：給与明細はどこで見られますか？",
     ] {
         let q = ask(&app, "UANON", text).await;
         assert!(
