@@ -1098,6 +1098,7 @@ fn forget_dry_run_shows_the_counts_per_kind_and_changes_nothing() {
         "question texts they asked (blanked): 1",
         "cached Slack profile: 1",
         "active 1on1 pairs (ended): 1",
+        "open 1on1 invitations (closed): 1",
         "pending messages to them: 1",
     ] {
         assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
@@ -1132,7 +1133,7 @@ fn forget_after_yes_on_stdin_or_with_yes_removes_the_data_once_and_audits_it() {
         let db = seeded(&dir);
         let r = forget(&dir, &db, &args, input);
         assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("forgot UGONE: 13 rows"), "{}", r.stderr);
+        assert!(r.stderr.contains("forgot UGONE: 14 rows"), "{}", r.stderr);
         assert_eq!(db.count(NOTES), 2, "UKEEP's pair's notes stay");
         assert_eq!(
             db.count("SELECT COUNT(*) FROM help_requests WHERE question = '[removed]'"),
