@@ -11,6 +11,7 @@ mod endpoints;
 mod forget;
 mod invitations;
 mod ledger;
+mod migrations;
 mod one_on_one;
 mod outbox;
 mod pulse;
