@@ -210,7 +210,8 @@ pub struct RetentionSettings {
     /// Idempotency keys of Slack requests and events; far above Slack's retry window (minutes).
     pub processed_requests_days: i64,
     /// Reminder keys of 1on1 periods that are over (a 1on1 was held since, or the pair ended)
-    /// and pulse requests; longer than `one_on_one.pulse_window_days`, which counts them.
+    /// and pulse requests; longer than `one_on_one.pulse_window_days`, so a pulse that could still
+    /// count in a view can still be answered.
     pub reminders_days: i64,
 }
 
@@ -819,8 +820,9 @@ impl Settings {
             36_600,
         )?;
         let reminders = range("retention.reminders_days", r.reminders_days, 1, 36_600)?;
-        // Who answered the pulse in the window is counted from pulse_requests (at least two
-        // people must have answered before a manager sees anything): keep the whole window.
+        // A pulse request is the report's open pulse: while it exists they can still answer it
+        // from the DM. Keeping requests longer than the window means every answer that could
+        // still count in a view can still be given.
         if reminders <= pulse_window_days {
             return Err(ConfigError::new(
                 "retention.reminders_days",
