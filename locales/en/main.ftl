@@ -97,3 +97,14 @@ admin-removed = { $user } is no longer a bonus admin.
 admin-not-removable = { $user } is an admin in the configuration file (bonus.admins); remove them there.
 admin-not-admin = { $user } is not a bonus admin.
 admin-list = Bonus admins: { $admins }
+
+## Placeholders of the usage lines in help (the rest of a usage line is typed as shown).
+ph-what-they-did = what exactly they did
+ph-talk-about = what to talk about
+ph-question = your question
+ph-action-item = action item
+ph-notes = [notes]
+ph-someone = @someone
+ph-another = @another
+ph-value = #value
+ph-topic = #topic

@@ -94,3 +94,14 @@ admin-removed = { $user } さんを管理者から外しました。
 admin-not-removable = { $user } さんは設定ファイル(bonus.admins)で管理者に指定されています。外す場合は設定ファイルを変更してください。
 admin-not-admin = { $user } さんは管理者ではありません。
 admin-list = 管理者: { $admins }
+
+## Placeholders of the usage lines in help (the rest of a usage line is typed as shown).
+ph-what-they-did = 具体的にしてくれたこと
+ph-talk-about = 話したいこと
+ph-question = 質問
+ph-action-item = やること
+ph-notes = [メモ]
+ph-someone = @相手
+ph-another = @別の人
+ph-value = #バリュー
+ph-topic = #トピック

@@ -5,11 +5,13 @@
 mod blocks;
 mod client;
 mod dispatch;
+mod manifest;
 mod response_url;
 mod routes;
 mod verify;
 
 pub use client::SlackApi;
 pub use dispatch::{Ack, Inbound, SlackState, dispatch};
+pub use manifest::{BOT_EVENTS, Transport, bot_scopes, manifest};
 pub use response_url::ResponseUrls;
 pub use routes::router;
