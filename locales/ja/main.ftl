@@ -105,3 +105,13 @@ ph-someone = @相手
 ph-another = @別の人
 ph-value = #バリュー
 ph-topic = #トピック
+
+## A DM to the bot in its Messages tab.
+dm-help-title = *otagai でできること*(コマンドはどのチャンネルでも、ここでも使えます)
+dm-help-thanks = • `/thanks @alex +10 レビューでバグを見つけてくれて助かりました`: みんなの前で感謝を伝える(ポイントも添えられます)
+dm-help-bonus = • `/bonus`: あなたのポイントと今月の予算。`/bonus top` でランキング
+dm-help-oneonone = • `/1on1 add @alex weekly`: 定期的な1on1とリマインダー。`/1on1 todos` でやることの一覧
+dm-help-ask = • `/ask #payroll 給与の振込口座を変えるには?`: 困ったときに質問。必ず誰かが答えます
+dm-help-tip = どのコマンドも `help` を付けるとすべての使い方が出ます(例: `/1on1 help`)。
+dm-type-the-command = メッセージからはコマンドを実行しません。ここかどのチャンネルでも、コマンドとして入力してください: `{ $command }`
+dm-unknown = メッセージではなくコマンドにお答えします。`help` と送ると、できることが表示されます。

@@ -8,6 +8,7 @@ mod bonus;
 mod export;
 mod forget;
 mod help;
+mod messages_tab;
 mod one_on_one;
 mod org;
 mod thanks;
@@ -103,6 +104,10 @@ impl App {
         // Help and explanations are catalog text written with the built-in command names;
         // they name the commands as they are called here.
         let result = match parsed {
+            // Not the name that was typed, though: `/thanks` stays `/thanks` in "I don't know".
+            Err(e @ CommandError::UnknownCommand(_)) => {
+                Ok(Reply::new(self.explain_command_error(locale, kind, &e)))
+            }
             Err(e) => Ok(Reply::new(
                 names.rename(&self.explain_command_error(locale, kind, &e)),
             )),

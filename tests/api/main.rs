@@ -10,6 +10,7 @@ mod endpoints;
 mod forget;
 mod invitations;
 mod ledger;
+mod messages_tab;
 mod one_on_one;
 mod outbox;
 mod pulse;
