@@ -1247,6 +1247,7 @@ fn try_answers_the_configured_command_names_and_no_longer_the_built_in_ones() {
         .env("OTAGAI__COMMANDS__THANKS", "/kansha");
     let r = run(cmd, "/kansha help\n/thanks @bob hi\n:quit\n");
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(r.stdout.contains("type /kansha, /bonus"), "{}", r.stdout);
     assert!(r.stdout.contains("`/kansha @someone"), "{}", r.stdout);
     assert!(!r.stdout.contains("`/thanks @someone"), "{}", r.stdout);
     assert!(
