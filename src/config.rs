@@ -6,6 +6,7 @@
 //! Everything is validated at start-up; a problem becomes one line naming the key, and the
 //! binary exits with code 2. Secrets never appear in errors or `Debug` output.
 
+use crate::commands::CommandNames;
 use crate::domain::{
     Cadence, ChannelId, Expert, Holidays, Locale, QuietHours, ReminderPolicy, SendWindow,
     ThanksRules, UserGroupId, UserId, WorkingHours, parse_work_duration, topic_name,
@@ -28,6 +29,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// A problem with the setting (or option) `key`.
     pub fn new(key: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             key: key.into(),
@@ -235,6 +237,8 @@ pub struct Settings {
     pub ask: AskSettings,
     pub scheduler: SchedulerSettings,
     pub retention: RetentionSettings,
+    /// The slash commands' names in this workspace (`[commands]`).
+    pub commands: CommandNames,
 }
 
 /// A secret that must never be printed.
@@ -382,6 +386,16 @@ struct Raw {
     ask: RawAsk,
     scheduler: RawScheduler,
     retention: RawRetention,
+    commands: RawCommands,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommands {
+    thanks: String,
+    bonus: String,
+    one_on_one: String,
+    ask: String,
 }
 
 #[derive(Deserialize)]
@@ -564,6 +578,14 @@ impl Settings {
     }
 
     fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let c = &raw.commands;
+        let commands = CommandNames::parse([
+            c.thanks.trim(),
+            c.bonus.trim(),
+            c.one_on_one.trim(),
+            c.ask.trim(),
+        ])
+        .map_err(|(key, why)| ConfigError::new(format!("commands.{key}"), why))?;
         let timezone: Tz = raw.org.timezone.parse().map_err(|_| {
             ConfigError::new(
                 "org.timezone",
@@ -793,6 +815,7 @@ impl Settings {
                 profile_refreshes_per_tick: refreshes as usize,
             },
             retention,
+            commands,
         })
     }
 

@@ -36,6 +36,18 @@ enum Cmd {
         #[arg(long, default_value = "data/try.db")]
         db: PathBuf,
     },
+    /// Print the Slack app manifest (YAML) for the current settings: the commands under their
+    /// configured names, the scopes, events, shortcuts and the App Home. Socket Mode unless
+    /// --url is given.
+    Manifest {
+        /// Slack reaches otagai over a WebSocket otagai opens (SLACK_APP_TOKEN): no request URLs.
+        #[arg(long, conflicts_with = "url")]
+        socket_mode: bool,
+        /// Slack sends HTTPS requests to BASE/slack/commands, /slack/events and
+        /// /slack/interactions (BASE like https://otagai.example.com).
+        #[arg(long, value_name = "BASE")]
+        url: Option<String>,
+    },
     /// Export data.
     Export {
         #[command(subcommand)]
@@ -123,7 +135,10 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
-    let quiet = matches!(cli.command, Cmd::Try { .. } | Cmd::Export { .. });
+    let quiet = matches!(
+        cli.command,
+        Cmd::Try { .. } | Cmd::Export { .. } | Cmd::Manifest { .. }
+    );
     otagai::telemetry::init(if quiet { "warn" } else { "info" });
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -164,6 +179,18 @@ async fn run(cmd: Cmd, settings: Settings) -> anyhow::Result<()> {
             let app = otagai::startup::Application::build(settings, &deployment).await?;
             app.run_until_stopped(otagai::startup::shutdown_on_signals())
                 .await
+        }
+        Cmd::Manifest {
+            socket_mode: _,
+            url,
+        } => {
+            let transport = match url {
+                Some(base) => otagai::slack::Transport::http(&base)
+                    .map_err(|why| ConfigError::new("--url", why))?,
+                None => otagai::slack::Transport::SocketMode,
+            };
+            print!("{}", otagai::slack::manifest(&settings, &transport));
+            Ok(())
         }
         Cmd::Migrate => {
             let deployment = deployment()?;

@@ -175,7 +175,9 @@ fn help_lists_every_command() {
         .take_while(|l| l.starts_with("  "))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    for expected in ["serve", "migrate", "try", "export", "jobs", "org", "forget"] {
+    for expected in [
+        "serve", "migrate", "try", "export", "jobs", "org", "forget", "manifest",
+    ] {
         assert!(commands.contains(&expected), "{expected} in {commands:?}");
     }
     for variable in ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL"] {
@@ -1191,4 +1193,101 @@ fn try_speaks_the_terminals_language_unless_the_organisations_is_set() {
             r.stdout
         );
     }
+}
+
+#[test]
+fn manifest_socket_mode_is_the_checked_in_manifest() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.args(["manifest", "--socket-mode"]);
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let checked_in = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/slack-manifest.yml"),
+    )
+    .unwrap();
+    assert_eq!(
+        r.stdout, checked_in,
+        "config/slack-manifest.yml is stale: run `otagai manifest --socket-mode > config/slack-manifest.yml`"
+    );
+    assert!(r.stdout.contains("socket_mode_enabled: true"));
+    assert!(!r.stdout.contains("url:"), "no request URLs in Socket Mode");
+    for part in [
+        "messages_tab_enabled: true",
+        "messages_tab_read_only_enabled: false",
+        "home_tab_enabled: true",
+        "callback_id: thanks_global",
+        "callback_id: thanks_message",
+        "- message.im",
+        "- im:history",
+    ] {
+        assert!(r.stdout.contains(part), "{part}");
+    }
+    assert!(!r.stdout.contains("im:write"), "nothing uses im:write");
+}
+
+#[test]
+fn manifest_with_a_url_has_the_three_request_urls_and_no_socket_mode() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.args(["manifest", "--url", "https://otagai.example.com/"]);
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out = &r.stdout;
+    assert_eq!(
+        out.matches("url: https://otagai.example.com/slack/commands")
+            .count(),
+        4,
+        "one per command: {out}"
+    );
+    assert!(out.contains("request_url: https://otagai.example.com/slack/events"));
+    assert!(out.contains("request_url: https://otagai.example.com/slack/interactions"));
+    assert!(out.contains("socket_mode_enabled: false"));
+    assert!(!out.contains("socket_mode_enabled: true"));
+
+    let mut bad = otagai(&dir);
+    bad.args(["manifest", "--url", "http://otagai.example.com"]);
+    let b = run(bad, "");
+    assert_eq!(b.code, Some(2), "{}", b.stderr);
+    assert!(b.stderr.contains("--url"), "{}", b.stderr);
+}
+
+#[test]
+fn manifest_names_the_commands_as_configured() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.args(["manifest", "--socket-mode"])
+        .env("OTAGAI__COMMANDS__THANKS", "/kansha");
+    let r = run(cmd, "");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(r.stdout.contains("- command: /kansha"), "{}", r.stdout);
+    assert!(!r.stdout.contains("- command: /thanks"));
+
+    let mut bad = otagai(&dir);
+    bad.args(["manifest"])
+        .env("OTAGAI__COMMANDS__BONUS", "/Bonus");
+    let b = run(bad, "");
+    assert_eq!(b.code, Some(2));
+    assert!(b.stderr.contains("commands.bonus"), "{}", b.stderr);
+}
+
+#[test]
+fn try_answers_the_configured_command_names_and_no_longer_the_built_in_ones() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en")
+        .env("OTAGAI__COMMANDS__THANKS", "/kansha");
+    let r = run(cmd, "/kansha help\n/thanks @bob hi\n:quit\n");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert!(r.stdout.contains("type /kansha, /bonus"), "{}", r.stdout);
+    assert!(r.stdout.contains("`/kansha @someone"), "{}", r.stdout);
+    assert!(!r.stdout.contains("`/thanks @someone"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("/thanks"),
+        "unknown, and named: {}",
+        r.stdout
+    );
 }

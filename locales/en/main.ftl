@@ -97,3 +97,24 @@ admin-removed = { $user } is no longer a bonus admin.
 admin-not-removable = { $user } is an admin in the configuration file (bonus.admins); remove them there.
 admin-not-admin = { $user } is not a bonus admin.
 admin-list = Bonus admins: { $admins }
+
+## Placeholders of the usage lines in help (the rest of a usage line is typed as shown).
+ph-what-they-did = what exactly they did
+ph-talk-about = what to talk about
+ph-question = your question
+ph-action-item = action item
+ph-notes = [notes]
+ph-someone = @someone
+ph-another = @another
+ph-value = #value
+ph-topic = #topic
+
+## A DM to the bot in its Messages tab.
+dm-help-title = *What otagai does* (commands work in any channel, and here too)
+dm-help-thanks = • `/thanks @alex +10 your review caught the bug`: thank people in public, with points if you like
+dm-help-bonus = • `/bonus`: your points and budget; `/bonus top` for the rankings
+dm-help-oneonone = • `/1on1 add @alex weekly`: regular 1on1s with reminders; `/1on1 todos` for your action items
+dm-help-ask = • `/ask #payroll how do I change my bank account?`: ask for help; someone always answers
+dm-help-tip = Add `help` to any command for all it can do, e.g. `/1on1 help`.
+dm-type-the-command = I don't run commands from messages. Type it as a command, here or in any channel: `{ $command }`
+dm-unknown = I answer commands, not messages. Send `help` to see what I can do.

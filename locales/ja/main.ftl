@@ -94,3 +94,24 @@ admin-removed = { $user } さんを管理者から外しました。
 admin-not-removable = { $user } さんは設定ファイル(bonus.admins)で管理者に指定されています。外す場合は設定ファイルを変更してください。
 admin-not-admin = { $user } さんは管理者ではありません。
 admin-list = 管理者: { $admins }
+
+## Placeholders of the usage lines in help (the rest of a usage line is typed as shown).
+ph-what-they-did = 具体的にしてくれたこと
+ph-talk-about = 話したいこと
+ph-question = 質問
+ph-action-item = やること
+ph-notes = [メモ]
+ph-someone = @相手
+ph-another = @別の人
+ph-value = #バリュー
+ph-topic = #トピック
+
+## A DM to the bot in its Messages tab.
+dm-help-title = *otagai でできること*(コマンドはどのチャンネルでも、ここでも使えます)
+dm-help-thanks = • `/thanks @alex +10 レビューでバグを見つけてくれて助かりました`: みんなの前で感謝を伝える(ポイントも添えられます)
+dm-help-bonus = • `/bonus`: あなたのポイントと今月の予算。`/bonus top` でランキング
+dm-help-oneonone = • `/1on1 add @alex weekly`: 定期的な1on1とリマインダー。`/1on1 todos` でやることの一覧
+dm-help-ask = • `/ask #payroll 給与の振込口座を変えるには?`: 困ったときに質問。必ず誰かが答えます
+dm-help-tip = どのコマンドも `help` を付けるとすべての使い方が出ます(例: `/1on1 help`)。
+dm-type-the-command = メッセージからはコマンドを実行しません。ここかどのチャンネルでも、コマンドとして入力してください: `{ $command }`
+dm-unknown = メッセージではなくコマンドにお答えします。`help` と送ると、できることが表示されます。

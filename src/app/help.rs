@@ -1,18 +1,30 @@
 //! Help texts, generated from the usage tables next to each command grammar.
 
 use super::App;
-use crate::commands::{self, Usage};
+use crate::commands::{self, CommandKind, CommandNames, Usage};
 use crate::domain::{Cadence, Locale};
 use crate::i18n::{tr, tr0};
 
-fn lines(l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
+/// A usage line as the reader types it here: the configured command name, keywords as they
+/// are, placeholders in the reader's language (`/kansha @相手 具体的に何をしてくれたか`).
+pub(crate) fn syntax(names: &CommandNames, l: Locale, syntax: &str) -> String {
+    let mut out = names.rename(syntax);
+    for (phrase, key) in commands::PLACEHOLDERS {
+        if out.contains(phrase) {
+            out = out.replace(phrase, &tr0(l, key));
+        }
+    }
+    out
+}
+
+fn lines(app: &App, l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
     usages
         .iter()
         .filter(|u| show_admin || !u.admin_only)
         .map(|u| {
             format!(
                 "• `{}`: {}",
-                u.syntax,
+                syntax(&app.settings.commands, l, u.syntax),
                 tr(l, u.explain_key, &[("max", max.into())])
             )
         })
@@ -31,8 +43,9 @@ pub(super) fn thanks_help(app: &App, l: Locale) -> String {
         "{}\n{}\n{}\n{}",
         tr0(l, "thanks-help-title"),
         lines(
+            app,
             l,
-            commands::usage("/thanks"),
+            commands::usage(CommandKind::Thanks),
             false,
             b.max_points_per_thanks
         ),
@@ -44,31 +57,39 @@ pub(super) fn thanks_help(app: &App, l: Locale) -> String {
         out.push('\n');
         out.push_str(&tr(l, "help-values", &[("values", tags.join(" ").into())]));
     }
-    out
+    app.settings.commands.rename(&out)
 }
 
 pub(super) fn bonus_help(app: &App, l: Locale, is_admin: bool) -> String {
-    format!(
+    let out = format!(
         "{}\n{}",
         tr0(l, "bonus-help-title"),
         lines(
+            app,
             l,
-            commands::usage("/bonus"),
+            commands::usage(CommandKind::Bonus),
             is_admin,
             app.settings.bonus.max_points_per_thanks
         )
-    )
+    );
+    app.settings.commands.rename(&out)
 }
 
-/// `/1on1 help`: an intro line, then every form; `report` only for admins. The app is not read
-/// yet, but takes the same arguments as the other help texts so settings can shape it later.
-pub(super) fn one_on_one_help(_app: &App, l: Locale, is_admin: bool) -> String {
-    format!(
+/// `/1on1 help`: an intro line, then every form; `report` only for admins.
+pub(super) fn one_on_one_help(app: &App, l: Locale, is_admin: bool) -> String {
+    let out = format!(
         "{}\n{}",
         tr0(l, "help-oneonone-intro"),
         // `max` is the longest `every Nd` cadence and `Nd` snooze: the same year.
-        lines(l, commands::usage("/1on1"), is_admin, Cadence::MAX_DAYS)
-    )
+        lines(
+            app,
+            l,
+            commands::usage(CommandKind::OneOnOne),
+            is_admin,
+            Cadence::MAX_DAYS
+        )
+    );
+    app.settings.commands.rename(&out)
 }
 
 /// `/ask help`: why asking is welcome, every form (`stats` only for admins), and where
@@ -79,8 +100,9 @@ pub(super) async fn ask_help(app: &App, l: Locale, user: &crate::domain::UserId)
         "{}\n{}",
         tr0(l, "help-ask-intro"),
         lines(
+            app,
             l,
-            &commands::usage("/ask")
+            &commands::usage(CommandKind::Ask)
                 .iter()
                 .filter(|u| app.settings.ask.allow_anonymous || u.explain_key != "usage-ask-anon")
                 .copied()
@@ -93,5 +115,5 @@ pub(super) async fn ask_help(app: &App, l: Locale, user: &crate::domain::UserId)
         out.push('\n');
         out.push_str(&tr0(l, "help-ask-anon"));
     }
-    out
+    app.settings.commands.rename(&out)
 }

@@ -8,6 +8,7 @@ mod bonus;
 mod export;
 mod forget;
 mod help;
+mod messages_tab;
 mod one_on_one;
 mod org;
 mod thanks;
@@ -21,7 +22,7 @@ pub use forget::{ForgetReport, confirms, forget_user};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 
-use crate::commands::{self, Command, CommandError};
+use crate::commands::{self, Command, CommandError, CommandKind};
 use crate::config::Settings;
 use crate::domain::text::user_text;
 use crate::domain::{ChannelId, Locale, UserId};
@@ -90,20 +91,26 @@ impl App {
     // who asked an anonymous question.
     #[tracing::instrument(name = "command", skip_all, fields(command = %req.command, user = tracing::field::Empty))]
     pub async fn handle_command(&self, req: CommandRequest) -> Reply {
-        if req.command != "/ask" {
+        let names = &self.settings.commands;
+        let kind = names.kind_of(&req.command);
+        if kind != Some(CommandKind::Ask) {
             tracing::Span::current().record("user", tracing::field::display(&req.user));
         }
         let locale = self.locale_of(&req.user).await;
         // Slack escapes what was typed; from here on, text is as the person typed it, and
         // `domain::text::user_text` is what makes it Slack markup again.
         let text = crate::domain::text::from_slack(&req.text);
-        let parsed = commands::parse(&req.command, &text, &self.settings.bonus.values);
+        let parsed = commands::parse(names, &req.command, &text, &self.settings.bonus.values);
+        // Help and explanations are catalog text written with the built-in command names;
+        // they name the commands as they are called here.
         let result = match parsed {
-            Err(e) => Ok(Reply::new(self.explain_command_error(
-                locale,
-                &req.command,
-                &e,
-            ))),
+            // Not the name that was typed, though: `/thanks` stays `/thanks` in "I don't know".
+            Err(e @ CommandError::UnknownCommand(_)) => {
+                Ok(Reply::new(self.explain_command_error(locale, kind, &e)))
+            }
+            Err(e) => Ok(Reply::new(
+                names.rename(&self.explain_command_error(locale, kind, &e)),
+            )),
             Ok(Command::ThanksHelp) => Ok(Reply::new(help::thanks_help(self, locale))),
             Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
             Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
@@ -166,7 +173,12 @@ impl App {
         Ok(())
     }
 
-    fn explain_command_error(&self, l: Locale, command: &str, e: &CommandError) -> String {
+    fn explain_command_error(
+        &self,
+        l: Locale,
+        command: Option<CommandKind>,
+        e: &CommandError,
+    ) -> String {
         let max = self.settings.bonus.max_points_per_thanks;
         match e {
             CommandError::UnknownCommand(c) => tr(
@@ -177,8 +189,8 @@ impl App {
             CommandError::NoRecipient => tr0(l, "err-no-recipient"),
             CommandError::PlainMention(name) => {
                 let example = match command {
-                    "/1on1" => tr0(l, "err-example-oneonone"),
-                    "/bonus" => tr0(l, "err-example-bonus"),
+                    Some(CommandKind::OneOnOne) => tr0(l, "err-example-oneonone"),
+                    Some(CommandKind::Bonus) => tr0(l, "err-example-bonus"),
                     _ => tr0(l, "err-example-thanks"),
                 };
                 tr(
@@ -191,8 +203,12 @@ impl App {
                 )
             }
             // Only /thanks addresses many people at once; elsewhere one person is meant.
-            CommandError::GroupMention if command == "/thanks" => tr0(l, "err-group-mention"),
-            CommandError::ChannelMention if command == "/thanks" => tr0(l, "err-channel-mention"),
+            CommandError::GroupMention if command == Some(CommandKind::Thanks) => {
+                tr0(l, "err-group-mention")
+            }
+            CommandError::ChannelMention if command == Some(CommandKind::Thanks) => {
+                tr0(l, "err-channel-mention")
+            }
             CommandError::GroupMention | CommandError::ChannelMention => {
                 tr0(l, "err-person-expected")
             }
@@ -208,7 +224,11 @@ impl App {
             CommandError::UnknownBonus(w) => {
                 tr(l, "err-unknown-bonus", &[("word", user_text(w).into())])
             }
-            CommandError::Usage(u) => tr(l, "err-usage", &[("usage", (*u).into())]),
+            CommandError::Usage(u) => tr(
+                l,
+                "err-usage",
+                &[("usage", help::syntax(&self.settings.commands, l, u).into())],
+            ),
             CommandError::UnknownOneOnOne(w) => {
                 tr(l, "err-oneonone-unknown", &[("word", user_text(w).into())])
             }

@@ -7,12 +7,14 @@
 mod ask;
 mod bonus;
 mod mention;
+mod names;
 mod one_on_one;
 mod thanks;
 
 pub use ask::AskCommand;
 pub use bonus::{BonusCommand, TopScope};
 pub use mention::Mention;
+pub use names::{CommandKind, CommandNames};
 pub use one_on_one::{OneOnOneCommand, SnoozeFor};
 pub use thanks::{ThanksCommand, split_values};
 
@@ -24,6 +26,59 @@ pub struct Usage {
     /// Shown only to admins.
     pub admin_only: bool,
 }
+
+/// The placeholders of the usage lines, and the catalog key of each in the reader's language
+/// (`@someone` is `@相手` in Japanese); everything else in a usage line is typed as shown.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("what exactly they did", "ph-what-they-did"),
+    ("what to talk about", "ph-talk-about"),
+    ("your question", "ph-question"),
+    ("action item", "ph-action-item"),
+    ("[notes]", "ph-notes"),
+    ("@someone", "ph-someone"),
+    ("@another", "ph-another"),
+    ("#value", "ph-value"),
+    ("#topic", "ph-topic"),
+];
+
+/// The words of usage lines that are typed as shown (besides the command and `[`, `|`, `]`).
+pub const KEYWORDS: &[&str] = &[
+    "list",
+    "add",
+    "remove",
+    "done",
+    "on",
+    "todo",
+    "todos",
+    "topic",
+    "notes",
+    "snooze",
+    "until",
+    "pause",
+    "resume",
+    "feedback",
+    "report",
+    "weekly",
+    "biweekly",
+    "monthly",
+    "every",
+    "Nd",
+    "N",
+    "YYYY-MM-DD",
+    "top",
+    "month",
+    "all",
+    "history",
+    "budget",
+    "default",
+    "grant",
+    "admins",
+    "anon",
+    "mine",
+    "topics",
+    "stats",
+    "+10",
+];
 
 /// A slash command otagai understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,11 +139,28 @@ pub enum CommandError {
     BadTopic(String),
 }
 
-/// Parses the `command` Slack sent (`/thanks`) with its `text`. `values` are the company's
-/// value hashtags (without `#`).
-pub fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, CommandError> {
-    match command {
-        "/thanks" => {
+/// Parses the `command` Slack sent (`/thanks`, or its configured name) with its `text`.
+/// `values` are the company's value hashtags (without `#`).
+pub fn parse(
+    names: &CommandNames,
+    command: &str,
+    text: &str,
+    values: &[String],
+) -> Result<Command, CommandError> {
+    let Some(kind) = names.kind_of(command) else {
+        return Err(CommandError::UnknownCommand(command.to_owned()));
+    };
+    parse_kind(kind, text, values)
+}
+
+/// Parses the text of the command `kind`.
+pub fn parse_kind(
+    kind: CommandKind,
+    text: &str,
+    values: &[String],
+) -> Result<Command, CommandError> {
+    match kind {
+        CommandKind::Thanks => {
             let trimmed = text.trim();
             if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("help") {
                 Ok(Command::ThanksHelp)
@@ -96,27 +168,29 @@ pub fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, Co
                 thanks::parse(trimmed, values).map(Command::Thanks)
             }
         }
-        "/bonus" => bonus::parse(text).map(Command::Bonus),
-        "/1on1" => one_on_one::parse(text).map(Command::OneOnOne),
-        "/ask" => ask::parse(text).map(Command::Ask),
-        other => Err(CommandError::UnknownCommand(other.to_owned())),
+        CommandKind::Bonus => bonus::parse(text).map(Command::Bonus),
+        CommandKind::OneOnOne => one_on_one::parse(text).map(Command::OneOnOne),
+        CommandKind::Ask => ask::parse(text).map(Command::Ask),
     }
 }
 
-/// Every usage line, for the help texts.
-pub fn usage(command: &str) -> &'static [Usage] {
-    match command {
-        "/thanks" => thanks::USAGE,
-        "/bonus" => bonus::USAGE,
-        "/1on1" => one_on_one::USAGE,
-        "/ask" => ask::USAGE,
-        _ => &[],
+/// Every usage line of `kind`, for the help texts.
+pub fn usage(kind: CommandKind) -> &'static [Usage] {
+    match kind {
+        CommandKind::Thanks => thanks::USAGE,
+        CommandKind::Bonus => bonus::USAGE,
+        CommandKind::OneOnOne => one_on_one::USAGE,
+        CommandKind::Ask => ask::USAGE,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(command: &str, text: &str, values: &[String]) -> Result<Command, CommandError> {
+        super::parse(&CommandNames::default(), command, text, values)
+    }
 
     #[test]
     fn empty_text_and_help_show_usage() {
@@ -133,6 +207,25 @@ mod tests {
     }
 
     #[test]
+    fn usage_lines_are_keywords_and_placeholders_only() {
+        for kind in CommandKind::ALL {
+            for u in usage(kind) {
+                let mut rest = u.syntax[kind.builtin().len()..].to_owned();
+                for (phrase, _) in PLACEHOLDERS {
+                    rest = rest.replace(phrase, " ");
+                }
+                for word in rest.split(|c: char| c.is_whitespace() || "[]|".contains(c)) {
+                    assert!(
+                        word.is_empty() || KEYWORDS.contains(&word),
+                        "`{word}` in `{}` is neither a keyword nor a placeholder",
+                        u.syntax
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unknown_commands_are_named() {
         assert_eq!(
             parse("/kudos", "x", &[]),
@@ -142,10 +235,10 @@ mod tests {
 
     #[test]
     fn every_usage_line_starts_with_its_command() {
-        for cmd in ["/thanks", "/bonus", "/1on1", "/ask"] {
-            assert!(!usage(cmd).is_empty());
-            for u in usage(cmd) {
-                assert!(u.syntax.starts_with(cmd), "{}", u.syntax);
+        for kind in CommandKind::ALL {
+            assert!(!usage(kind).is_empty());
+            for u in usage(kind) {
+                assert!(u.syntax.starts_with(kind.builtin()), "{}", u.syntax);
             }
         }
     }

@@ -103,6 +103,8 @@ pub async fn run(
         );
     }
     let org_locale = settings.org.locale;
+    // The console speaks of the commands by the names they have in these settings.
+    let names = settings.commands.clone();
     let store = Store::connect(database_url, 2).await?;
     store.migrate().await?;
     let cast = Arc::new(Mutex::new(Cast::default()));
@@ -155,8 +157,11 @@ pub async fn run(
     let mut me = alice;
     writeln!(
         out,
-        "otagai try: type /thanks, /bonus, /1on1 or /ask as a user. :help lists console \
-         commands and walkthroughs of a 1on1 and a question."
+        "{}",
+        names.rename(
+            "otagai try: type /thanks, /bonus, /1on1 or /ask as a user. :help lists console \
+             commands and walkthroughs of a 1on1 and a question."
+        )
     )?;
     if let Some(at) = resumed {
         writeln!(
@@ -228,7 +233,7 @@ pub async fn run(
                     let rest = cmd.trim_start()["thank".len()..].trim();
                     console.thank(&me, rest, &mut out).await?;
                 }
-                _ => writeln!(out, "{HELP}")?,
+                _ => writeln!(out, "{}", names.rename(HELP))?,
             }
             continue;
         }
@@ -236,7 +241,10 @@ pub async fn run(
         if !command.starts_with('/') {
             writeln!(
                 out,
-                "  type a slash command such as /thanks @bob thanks for the review, or :help"
+                "{}",
+                names.rename(
+                    "  type a slash command such as /thanks @bob thanks for the review, or :help"
+                )
             )?;
             continue;
         }

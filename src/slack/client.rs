@@ -47,6 +47,61 @@ pub struct BotIdentity {
     pub team: String,
 }
 
+/// One Web API method the code calls, and the bot scopes it needs. Every call to Slack's Web
+/// API has its line here (a test reads the source to make sure), and the manifest requests
+/// exactly these scopes (plus those of the events it subscribes to): adding a method is adding
+/// a line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WebApiMethod {
+    /// Slack's name for it.
+    pub method: &'static str,
+    /// How the code calls it (read by the test that checks the table against the source): slack-morphism's function (`chat_post_message`), or Slack's name
+    /// when it is called by name (`http_get("users.info", …)`).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub call: &'static str,
+    pub scopes: &'static [&'static str],
+}
+
+/// The Web API methods otagai calls with the bot token.
+pub(crate) const WEB_API_METHODS: &[WebApiMethod] = &[
+    // Thanks, DMs (a user ID as the channel), thread replies; `chat:write.public` to post in a
+    // public channel the bot was not invited to.
+    WebApiMethod {
+        method: "chat.postMessage",
+        call: "chat_post_message",
+        scopes: &["chat:write", "chat:write.public"],
+    },
+    WebApiMethod {
+        method: "chat.update",
+        call: "chat_update",
+        scopes: &["chat:write"],
+    },
+    // Needs no scope: the trigger_id of a click is the permission.
+    WebApiMethod {
+        method: "views.open",
+        call: "views_open",
+        scopes: &[],
+    },
+    WebApiMethod {
+        method: "users.info",
+        call: "users.info",
+        scopes: &["users:read"],
+    },
+    // Whose token this is, at start and for /readyz: any token may ask.
+    WebApiMethod {
+        method: "auth.test",
+        call: "auth_test",
+        scopes: &[],
+    },
+    // Socket Mode: called with the app-level token, whose scope `connections:write` is granted
+    // when that token is created, not in the bot's scopes.
+    WebApiMethod {
+        method: "apps.connections.open",
+        call: "apps_connections_open",
+        scopes: &[],
+    },
+];
+
 /// Errors Slack documents as temporary.
 const TRANSIENT_CODES: &[&str] = &[
     "internal_error",
@@ -325,7 +380,7 @@ impl SlackApi {
 
     /// users.info with its URL kept out of the logs: the URL names the person, and next to a
     /// log line about an anonymous question it would say who asked it.
-    async fn users_info(
+    async fn get_users_info(
         &self,
         user: &UserId,
     ) -> Result<SlackApiUsersInfoResponse, SlackClientError> {
@@ -354,13 +409,13 @@ impl SlackApi {
 #[async_trait::async_trait]
 impl UserDirectory for SlackApi {
     async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError> {
-        let mut answer = self.timed(self.users_info(user)).await;
+        let mut answer = self.timed(self.get_users_info(user)).await;
         // users.info is Tier 4: a short 429 is worth one wait rather than refusing a thanks.
         if let Err(DeliveryError::RateLimited(wait)) = answer
             && wait <= Duration::from_secs(2)
         {
             tokio::time::sleep(wait).await;
-            answer = self.timed(self.users_info(user)).await;
+            answer = self.timed(self.get_users_info(user)).await;
         }
         match answer {
             Ok(resp) => {
@@ -415,5 +470,124 @@ mod tests {
         let four =
             SlackClientError::HttpError(SlackClientHttpError::new(http::StatusCode::FORBIDDEN));
         assert!(matches!(classify(four), DeliveryError::Permanent(_)));
+    }
+}
+
+#[cfg(test)]
+mod web_api_table {
+    use super::WEB_API_METHODS;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// slack-morphism functions the code might call on a session (a list to catch calls that
+    /// are not made through a variable named `session`).
+    const KNOWN_CALLS: &[&str] = &[
+        "api_test",
+        "apps_connections_open",
+        "auth_test",
+        "bots_info",
+        "chat_delete",
+        "chat_get_permalink",
+        "chat_post_ephemeral",
+        "chat_post_message",
+        "chat_schedule_message",
+        "chat_update",
+        "conversations_history",
+        "conversations_info",
+        "conversations_join",
+        "conversations_members",
+        "conversations_open",
+        "conversations_replies",
+        "reactions_add",
+        "reactions_get",
+        "reactions_remove",
+        "team_info",
+        "users_conversations",
+        "users_info",
+        "users_list",
+        "users_lookup_by_email",
+        "users_profile_get",
+        "views_open",
+        "views_publish",
+        "views_push",
+        "views_update",
+    ];
+
+    fn sources(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+
+    /// What the crate's source calls: `session.f(`, `.f(` for a known slack-morphism function,
+    /// and `http_get("m"` / `http_post("m"` for a method called by name.
+    fn calls_in_source() -> BTreeSet<String> {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut found = BTreeSet::new();
+        for file in &files {
+            // Not this test itself.
+            let text = file.split("mod web_api_table").next().unwrap_or_default();
+            let ident = |s: &str| -> String {
+                s.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            };
+            for (i, _) in text.match_indices("session.") {
+                let name = ident(&text[i + "session.".len()..]);
+                if text[i + "session.".len() + name.len()..].starts_with('(') && !name.is_empty() {
+                    found.insert(name);
+                }
+            }
+            for call in KNOWN_CALLS {
+                if text.contains(&format!(".{call}(")) {
+                    found.insert((*call).to_owned());
+                }
+            }
+            for raw in ["http_get(", "http_post(", "http_post_uri("] {
+                for (i, _) in text.match_indices(raw) {
+                    let rest = text[i + raw.len()..].trim_start();
+                    if let Some(lit) = rest.strip_prefix('"')
+                        && let Some(end) = lit.find('"')
+                        && lit[..end].contains('.')
+                    {
+                        found.insert(lit[..end].to_owned());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_web_api_call_in_the_source_has_its_line_in_the_table_and_every_line_is_called() {
+        let found = calls_in_source();
+        let table: BTreeSet<String> = WEB_API_METHODS.iter().map(|m| m.call.to_owned()).collect();
+        let missing: Vec<_> = found.difference(&table).collect();
+        assert!(
+            missing.is_empty(),
+            "called but not in WEB_API_METHODS (add the method and its scopes): {missing:?}"
+        );
+        let unused: Vec<_> = table.difference(&found).collect();
+        assert!(
+            unused.is_empty(),
+            "in WEB_API_METHODS but never called (remove the line): {unused:?}"
+        );
+    }
+
+    #[test]
+    fn every_method_has_slacks_name() {
+        for m in WEB_API_METHODS {
+            let (family, name) = m.method.split_once('.').unwrap();
+            assert!(!family.is_empty() && !name.is_empty(), "{}", m.method);
+        }
     }
 }

@@ -396,6 +396,38 @@ fn request_event(event: &serde_json::Value) -> Option<(RequestRef, RequestAction
     }
 }
 
+/// A person's message to the bot in its Messages tab (`message.im`): who, and what they
+/// wrote. Not the bot's own messages (they carry `bot_id`, or are by the user the event was
+/// delivered for), nor edits, deletions and other subtypes.
+fn direct_message(body: &serde_json::Value) -> Option<(UserId, String)> {
+    let event = body.get("event")?;
+    let text = |p: &str| event.pointer(p).and_then(|v| v.as_str());
+    if text("/type") != Some("message")
+        || text("/channel_type") != Some("im")
+        || event.get("subtype").is_some()
+        || event.get("bot_id").is_some()
+    {
+        return None;
+    }
+    let user = text("/user")?;
+    let is_bot_itself = body
+        .get("authorizations")
+        .and_then(|a| a.as_array())
+        .is_some_and(|a| {
+            a.iter().any(|x| {
+                x.get("is_bot").and_then(|b| b.as_bool()) == Some(true)
+                    && x.get("user_id").and_then(|u| u.as_str()) == Some(user)
+            })
+        });
+    if is_bot_itself {
+        return None;
+    }
+    Some((
+        UserId::parse(user).ok()?,
+        text("/text").unwrap_or("").to_owned(),
+    ))
+}
+
 /// Events API: answers `url_verification`, processes each `event_id` at most once.
 #[tracing::instrument(name = "event", skip_all)]
 async fn event(state: &SlackState, v: serde_json::Value, retry: u32) -> Ack {
@@ -412,6 +444,22 @@ async fn event(state: &SlackState, v: serde_json::Value, retry: u32) -> Ack {
                 return Ack::Refused("event without event_id");
             };
             let kind = v.pointer("/event/type").and_then(|t| t.as_str());
+            if let Some((user, text)) = direct_message(&v) {
+                return match state
+                    .app
+                    .answer_direct_message(&user, &text, event_id)
+                    .await
+                {
+                    Ok(answered) => {
+                        tracing::info!(event_id, retry, answered, "direct message");
+                        Ack::Empty
+                    }
+                    Err(e) => {
+                        tracing::error!(error = ?e, event_id, "could not answer a direct message");
+                        Ack::Retry
+                    }
+                };
+            }
             let request = v.get("event").and_then(request_event);
             if request.is_none() && matches!(kind, Some("message" | "reaction_added")) {
                 // Every message and reaction in the help channels arrives here; only those

@@ -5,6 +5,7 @@
 mod blocks;
 mod client;
 mod dispatch;
+mod manifest;
 mod response_url;
 mod routes;
 mod socket;
@@ -12,6 +13,7 @@ mod verify;
 
 pub use client::{AuthState, BotIdentity, SlackApi};
 pub use dispatch::{Ack, Inbound, SlackState, dispatch};
+pub use manifest::{BOT_EVENTS, Transport, bot_scopes, manifest};
 pub use response_url::ResponseUrls;
 pub use routes::router;
 pub use socket::SocketMode;

@@ -11,6 +11,7 @@ mod endpoints;
 mod forget;
 mod invitations;
 mod ledger;
+mod messages_tab;
 mod migrations;
 mod one_on_one;
 mod outbox;

@@ -502,8 +502,9 @@ async fn thanks_without_text_or_with_help_shows_usage_with_examples(backend: Bac
     }
     let ja = app.thanks("UJA", "help").await;
     assert!(ja.contains("*/thanks で感謝を伝える*"), "{ja}");
+    // Usage lines in the reader's language: keywords as typed, placeholders in Japanese.
     assert!(
-        ja.contains("`/thanks @someone what exactly they did`"),
+        ja.contains("`/thanks @相手 @別の人 +10 具体的にしてくれたこと #バリュー`"),
         "{ja}"
     );
     assert_eq!(count(&app, "thanks").await, 0);
