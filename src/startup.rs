@@ -53,16 +53,7 @@ impl Application {
             directory,
             clock,
             outbox_wake: Arc::new(Notify::new()),
-            // A secret that is not in the database. Socket Mode may run without a signing
-            // secret; then the app-level token keys the buckets.
-            pulse_key: PulseKey::derive(
-                secrets
-                    .signing_secret
-                    .as_ref()
-                    .or(secrets.app_token.as_ref())
-                    .map(Secret::expose)
-                    .unwrap_or_default(),
-            ),
+            pulse_key: pulse_key(deployment),
         };
         Ok(Self {
             listener,
@@ -204,12 +195,22 @@ pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow:
         directory: Arc::new(NoDirectory),
         clock: Arc::new(SystemClock),
         outbox_wake: Arc::new(Notify::new()),
-        // Jobs answer no pulse; without the secret, a key nobody can reproduce.
-        pulse_key: PulseKey::derive(&deployment.signing_secret.as_ref().map_or_else(
-            || uuid::Uuid::new_v4().to_string(),
-            |s| s.expose().to_owned(),
-        )),
+        pulse_key: pulse_key(deployment),
     })
+}
+
+/// The key of the pulse's per-report buckets: a secret that is not in the database, the same
+/// for `serve` and `jobs run` — the signing secret, else (Socket Mode without one) the
+/// app-level token, else (a job with neither; jobs answer no pulse) a key nobody can reproduce.
+fn pulse_key(deployment: &Deployment) -> PulseKey {
+    match deployment
+        .signing_secret
+        .as_ref()
+        .or(deployment.app_token.as_ref())
+    {
+        Some(secret) => PulseKey::derive(secret.expose()),
+        None => PulseKey::derive(&uuid::Uuid::new_v4().to_string()),
+    }
 }
 
 /// A directory that cannot be reached: jobs use what the cache knows.

@@ -108,14 +108,16 @@ impl ReminderDm {
             let mut out = title;
             for item in items {
                 out.push('\n');
-                let body = user_text(&item.body);
                 out.push_str(&if with_id {
                     item.action_line(l)
                 } else {
                     tr(
                         l,
                         "oneonone-topic-line",
-                        &[("text", body.into()), ("by", item.by.mention().into())],
+                        &[
+                            ("text", user_text(&item.body).into()),
+                            ("by", item.by.mention().into()),
+                        ],
                     )
                 });
             }

@@ -312,14 +312,14 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
             tracing::error!(error = ?e, "thanks from a modal failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(state.app.settings.org.locale, "err-unexpected") },
+                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
             }))
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "thanks task failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(state.app.settings.org.locale, "err-unexpected") },
+                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
             }))
         }
         // Still working (Slack was slow to say who the recipients are): the modal closes, and

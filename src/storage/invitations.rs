@@ -62,7 +62,8 @@ pub async fn lock(tx: &mut Tx, id: i64) -> sqlx::Result<Option<Invitation>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// Opens an invitation; returns its id.
+/// Opens an invitation; returns its id, or `None` when an open one of `manager` to `report`
+/// was written meanwhile (two adds at the same instant: the unique index decides).
 pub async fn insert_invitation(
     conn: &mut Conn,
     manager: &UserId,
@@ -70,16 +71,44 @@ pub async fn insert_invitation(
     cadence: Cadence,
     now_ms: i64,
     expires_at: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO pair_invitations (manager_id, report_id, cadence, invited_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (manager_id, report_id) WHERE answer IS NULL DO NOTHING RETURNING id",
     )
     .bind(manager.as_str())
     .bind(report.as_str())
     .bind(cadence.to_string())
     .bind(now_ms)
     .bind(expires_at)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// When `report` last declined an invitation of `manager`, if they ever did.
+pub async fn last_declined(
+    conn: &mut Conn,
+    manager: &UserId,
+    report: &UserId,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT MAX(answered_at) FROM pair_invitations \
+         WHERE manager_id = $1 AND report_id = $2 AND answer = 'declined'",
+    )
+    .bind(manager.as_str())
+    .bind(report.as_str())
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// How many invitations `manager` sent since `since_ms`.
+pub async fn sent_since(conn: &mut Conn, manager: &UserId, since_ms: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pair_invitations WHERE manager_id = $1 AND invited_at >= $2",
+    )
+    .bind(manager.as_str())
+    .bind(since_ms)
     .fetch_one(&mut *conn)
     .await
 }

@@ -15,6 +15,7 @@ both_backends!(
     a_self_service_add_invites_the_report_who_is_reminded_only_after_accepting,
     a_declined_invitation_adds_nothing_and_cannot_be_accepted_afterwards,
     only_the_invited_report_can_answer_an_invitation,
+    nobody_can_send_more_than_twenty_invitations_a_day,
     an_expired_invitation_cannot_be_accepted,
     an_admin_and_the_org_chart_import_add_pairs_directly,
     a_third_person_is_never_told_who_manages_whom,
@@ -153,6 +154,15 @@ async fn a_declined_invitation_adds_nothing_and_cannot_be_accepted_afterwards(ba
             .await
             .starts_with("You have no regular 1on1s yet.")
     );
+
+    // A decline is not followed by a stream of invitations: quiet for 30 days, then allowed.
+    let invitations_sent = || async { scalar(&app, "SELECT COUNT(*) FROM pair_invitations").await };
+    let again = one_on_one_at(&app, "2026-11-20T10:00:00+09:00", "UMGR", "add <@UREP>").await;
+    assert!(again.contains("declined your last invitation"), "{again}");
+    assert_eq!(invitations_sent().await, 1);
+    let later = one_on_one_at(&app, "2026-12-10T10:00:00+09:00", "UMGR", "add <@UREP>").await;
+    assert!(!later.contains("declined"), "{later}");
+    assert_eq!(invitations_sent().await, 2);
 }
 
 async fn only_the_invited_report_can_answer_an_invitation(backend: Backend) {
@@ -267,4 +277,33 @@ async fn a_third_person_is_never_told_who_manages_whom(backend: Backend) {
     for p in posts_to(&app, "UOTHER") {
         assert!(!p.to_string().contains("UMGR"), "{p}");
     }
+}
+
+/// Invitations are DMs to other people: at most twenty a day from one person.
+async fn nobody_can_send_more_than_twenty_invitations_a_day(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reports: Vec<String> = (0..21).map(|i| format!("UREP{i:02}")).collect();
+    let mut ids: Vec<&str> = reports.iter().map(String::as_str).collect();
+    ids.push("UMGR");
+    people(&app, &ids);
+    for (i, r) in reports.iter().enumerate() {
+        let reply = one_on_one_at(
+            &app,
+            "2026-11-09T10:00:00+09:00",
+            "UMGR",
+            &format!("add <@{r}>"),
+        )
+        .await;
+        assert_eq!(
+            reply.contains("the most otagai sends in a day"),
+            i == 20,
+            "{i}: {reply}"
+        );
+    }
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM pair_invitations").await,
+        20
+    );
+    let next_day = one_on_one_at(&app, "2026-11-10T10:30:00+09:00", "UMGR", "add <@UREP20>").await;
+    assert!(!next_day.contains("in a day"), "{next_day}");
 }

@@ -13,6 +13,14 @@ use crate::storage::{self, Tx, admin, invitations};
 use chrono::Days;
 use serde_json::json;
 
+/// After a decline, the same person may not be invited by the same manager again for this
+/// long: an invitation is a DM, and a declined one must not turn into a stream of them.
+const DECLINED_QUIET_DAYS: u64 = 30;
+
+/// Invitations one person may send in a day: far above what a manager needs, far below a
+/// flood of DMs.
+const INVITATIONS_PER_DAY: i64 = 20;
+
 impl App {
     /// Inside `/1on1 add`'s transaction: invites `report` (a DM with Accept / Decline), or says
     /// that an invitation of `me` to them is already waiting. Returns the reply.
@@ -37,9 +45,41 @@ impl App {
             }
             invitations::close(tx, open.id, "expired", now_ms).await?;
         }
+        if let Some(declined) = invitations::last_declined(tx, me, report).await? {
+            let again = storage::from_millis(declined)
+                .checked_add_days(Days::new(DECLINED_QUIET_DAYS))
+                .unwrap_or(now);
+            if again > now {
+                return Ok(tr(
+                    l,
+                    "oneonone-invite-declined-recently",
+                    &[
+                        ("report", report.mention().into()),
+                        (
+                            "date",
+                            i18n::date(
+                                l,
+                                again
+                                    .with_timezone(&self.settings.org.timezone)
+                                    .date_naive(),
+                            )
+                            .into(),
+                        ),
+                    ],
+                ));
+            }
+        }
+        let day_ago = now_ms - 24 * 3600 * 1000;
+        if invitations::sent_since(tx, me, day_ago).await? >= INVITATIONS_PER_DAY {
+            return Ok(tr(
+                l,
+                "oneonone-invite-too-many",
+                &[("n", INVITATIONS_PER_DAY.into())],
+            ));
+        }
         let days = self.settings.one_on_one.invitation_expiry_days;
         let expires = now.checked_add_days(Days::new(days as u64)).unwrap_or(now);
-        let id = invitations::insert_invitation(
+        let Some(id) = invitations::insert_invitation(
             tx,
             me,
             report,
@@ -47,7 +87,14 @@ impl App {
             now_ms,
             storage::millis(expires),
         )
-        .await?;
+        .await?
+        else {
+            return Ok(tr(
+                l,
+                "oneonone-invite-pending",
+                &[("report", report.mention().into())],
+            ));
+        };
         admin::audit(
             tx,
             me,
