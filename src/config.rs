@@ -143,6 +143,8 @@ pub struct SlackSettings {
 pub struct OutboxSettings {
     pub poll_interval: Duration,
     pub batch_size: i64,
+    /// How many sends one worker has going at once (each to a different destination).
+    pub max_in_flight: usize,
     pub lease: Duration,
     pub max_attempts: i64,
     pub backoff_base: Duration,
@@ -393,6 +395,7 @@ struct RawSlack {
 struct RawOutbox {
     poll_interval_ms: i64,
     batch_size: i64,
+    max_in_flight: i64,
     lease_secs: i64,
     max_attempts: i64,
     backoff_base_ms: i64,
@@ -522,6 +525,7 @@ impl Settings {
         let o = raw.outbox;
         let poll = range("outbox.poll_interval_ms", o.poll_interval_ms, 10, 60_000)?;
         let batch = range("outbox.batch_size", o.batch_size, 1, 1000)?;
+        let in_flight = range("outbox.max_in_flight", o.max_in_flight, 1, 4096)?;
         let lease = range("outbox.lease_secs", o.lease_secs, 5, 3600)?;
         let attempts = range("outbox.max_attempts", o.max_attempts, 1, 1000)?;
         let base = range("outbox.backoff_base_ms", o.backoff_base_ms, 1, 3_600_000)?;
@@ -638,6 +642,7 @@ impl Settings {
             outbox: OutboxSettings {
                 poll_interval: Duration::from_millis(poll as u64),
                 batch_size: batch,
+                max_in_flight: in_flight as usize,
                 lease: Duration::from_secs(lease as u64),
                 max_attempts: attempts,
                 backoff_base: Duration::from_millis(base as u64),

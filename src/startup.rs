@@ -14,6 +14,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+/// Connections of the outbox worker's own pool: one claims or records (in batches) while
+/// another reads a post's version for a redraw.
+const WORKER_CONNECTIONS: u32 = 2;
+
 /// A built application: bound to its port, migrations applied, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -22,6 +26,9 @@ pub struct Application {
     deliver: Arc<dyn Deliver>,
     /// The Web API, for what cannot go through the outbox (opening a modal).
     slack: Arc<SlackApi>,
+    /// The database as the outbox worker reaches it: a small pool of its own, so it never
+    /// waits behind request handlers for a connection.
+    worker_store: Store,
     run_worker: bool,
     run_scheduler: bool,
 }
@@ -33,6 +40,7 @@ impl Application {
         let store =
             Store::connect(&deployment.database_url, settings.database.max_connections).await?;
         store.migrate().await?;
+        let worker_store = store.with_own_pool(WORKER_CONNECTIONS).await?;
         let slack = Arc::new(SlackApi::new(
             &deployment.slack_api_url,
             token.expose(),
@@ -56,6 +64,7 @@ impl Application {
             signing_secret: secret.expose().to_owned(),
             deliver: slack.clone(),
             slack,
+            worker_store,
             run_worker: true,
             run_scheduler: true,
         })
@@ -90,7 +99,7 @@ impl Application {
     /// A worker over this application's store, delivering to Slack.
     pub fn worker(&self) -> OutboxWorker {
         OutboxWorker::new(
-            self.app.store.clone(),
+            self.worker_store.clone(),
             self.deliver.clone(),
             self.app.settings.outbox.clone(),
             self.app.outbox_wake.clone(),
@@ -127,6 +136,7 @@ impl Application {
             let _ = s.await;
         }
         self.app.store.close().await;
+        self.worker_store.close().await;
         Ok(())
     }
 }

@@ -152,8 +152,7 @@ impl App {
         conn: &mut Conn,
         message: OutboundMessage,
     ) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(&message)?;
-        storage::outbox::enqueue(conn, &payload, storage::millis(self.clock.now())).await?;
+        crate::outbox::enqueue(conn, &message, storage::millis(self.clock.now())).await?;
         Ok(())
     }
 

@@ -17,7 +17,19 @@ pub use message::{Body, Destination, OutboundMessage, without_broadcasts};
 pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
 
+use crate::storage::{self, Conn};
 use std::time::Duration;
+
+/// Writes `message` to the outbox inside the caller's transaction, with the key that keeps its
+/// destination's order ([`Destination::order_key`]).
+pub async fn enqueue(
+    conn: &mut Conn,
+    message: &OutboundMessage,
+    now_ms: i64,
+) -> anyhow::Result<i64> {
+    let payload = serde_json::to_string(message)?;
+    Ok(storage::outbox::enqueue(conn, &payload, &message.to.order_key(), now_ms).await?)
+}
 
 /// Why a message could not be delivered this time.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -80,6 +80,8 @@ pub struct Store {
     /// served, instead of polling SQLite's lock with growing sleeps (which made the slowest
     /// of many concurrent writers wait far longer than the work in front of it).
     sqlite_writer: Option<Arc<Semaphore>>,
+    /// How to open more connections ([`Store::with_own_pool`]).
+    options: AnyConnectOptions,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -115,31 +117,25 @@ impl Store {
             (Backend::Postgres, url.to_owned())
         };
         let options = AnyConnectOptions::from_str(&url).context("parsing DATABASE_URL")?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while one writer commits; the busy timeout makes
-                        // concurrent writers queue instead of failing.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .context("connecting to the database")?;
+        let pool = open_pool(backend, &options, max_connections).await?;
         let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
         Ok(Self {
             pool,
             backend,
             sqlite_writer,
+            options,
+        })
+    }
+
+    /// The same database through a pool of its own with `max_connections`, so its user (the
+    /// outbox worker) never queues for a connection behind request handlers. On SQLite it
+    /// still takes its turn to write with everyone else in this process.
+    pub async fn with_own_pool(&self, max_connections: u32) -> anyhow::Result<Self> {
+        Ok(Self {
+            pool: open_pool(self.backend, &self.options, max_connections).await?,
+            backend: self.backend,
+            sqlite_writer: self.sqlite_writer.clone(),
+            options: self.options.clone(),
         })
     }
 
@@ -197,6 +193,33 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+async fn open_pool(
+    backend: Backend,
+    options: &AnyConnectOptions,
+    max_connections: u32,
+) -> anyhow::Result<AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers work while one writer commits; the busy timeout makes
+                    // concurrent writers queue instead of failing.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await
+        .context("connecting to the database")
 }
 
 /// Unix milliseconds, the one time representation in the database.

@@ -26,6 +26,8 @@ pub struct Call {
     pub body: Value,
     pub authorization: Option<String>,
     pub at: Instant,
+    /// When the fake answered (`None` until it has, and for scripted failures).
+    pub answered_at: Option<Instant>,
     /// What the fake answered (`Null` until it has, and for scripted failures).
     pub answer: Value,
 }
@@ -65,6 +67,10 @@ struct FakeState {
     scripted: HashMap<String, VecDeque<Scripted>>,
     /// Every users.info answer waits this long (a slow Slack).
     users_info_delay: Option<Duration>,
+    /// Every Web API answer waits this long plus up to the second figure more, spread
+    /// pseudo-randomly (Slack's own latency, and its variation, which reorders what is sent
+    /// side by side).
+    latency: Option<(Duration, Duration)>,
 }
 
 /// The running fake.
@@ -138,6 +144,11 @@ impl FakeSlack {
 
     pub fn slow_users_info(&self, delay: Duration) {
         self.state.lock().unwrap().users_info_delay = Some(delay);
+    }
+
+    /// Every Web API call is answered after `base` plus up to `jitter`.
+    pub fn set_latency(&self, base: Duration, jitter: Duration) {
+        self.state.lock().unwrap().latency = Some((base, jitter));
     }
 
     /// A response_url for a slash command; its calls are recorded as method `hooks/ID`.
@@ -323,7 +334,12 @@ async fn api(
         } else {
             None
         };
-        (scripted, delay)
+        let latency = s.latency.map(|(base, jitter)| {
+            let spread = jitter.as_micros() as u64;
+            let r = fastrand_ts().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            base + Duration::from_micros(if spread == 0 { 0 } else { r % spread })
+        });
+        (scripted, delay.or(latency))
     };
     let mut delay = delay;
     let failure: Option<Response> = match scripted {
@@ -357,6 +373,7 @@ async fn api(
             body: fields.clone(),
             authorization,
             at: Instant::now(),
+            answered_at: None,
             answer: Value::Null,
         });
         s.calls.len() - 1
@@ -424,7 +441,11 @@ async fn api(
         "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
         _ => json!({ "ok": true }),
     };
-    state.lock().unwrap().calls[index].answer = answer.clone();
+    {
+        let mut s = state.lock().unwrap();
+        s.calls[index].answer = answer.clone();
+        s.calls[index].answered_at = Some(Instant::now());
+    }
     axum::Json(answer).into_response()
 }
 
@@ -454,6 +475,7 @@ async fn hook(
         body: fields,
         authorization: None,
         at: Instant::now(),
+        answered_at: Some(Instant::now()),
         answer: json!({ "ok": true }),
     });
     axum::Json(json!({ "ok": true })).into_response()

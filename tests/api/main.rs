@@ -10,5 +10,6 @@ mod endpoints;
 mod ledger;
 mod one_on_one;
 mod outbox;
+mod outbox_order;
 mod reminders;
 mod thanks;

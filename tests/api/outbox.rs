@@ -51,6 +51,23 @@ async fn manual_app(
     app
 }
 
+/// An app whose in-server worker sends one message at a time, as it did before sends ran side
+/// by side: for tests of a 429's pause and the lease, whose timing assertions are about one
+/// message after another (several in flight would reach Slack at the instant of the 429).
+async fn one_at_a_time_app(backend: Backend) -> TestApp {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: true,
+            scheduler: false,
+            settings: Box::new(|s| s.outbox.max_in_flight = 1),
+        },
+    )
+    .await;
+    add_people(&app);
+    app
+}
+
 fn add_people(app: &TestApp) {
     for id in ["UGIVER", "UBOB", "UCAROL", "UDAVE", "UERIN"] {
         app.slack.add_user(id, "en-US");
@@ -163,8 +180,7 @@ fn scripted(c: &Call) -> bool {
 async fn a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_once(
     backend: Backend,
 ) {
-    let app = spawn_app(backend).await;
-    add_people(&app);
+    let app = one_at_a_time_app(backend).await;
     app.slack
         .script("chat.postMessage", Scripted::RateLimited(1));
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
@@ -196,7 +212,7 @@ async fn a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_o
 }
 
 async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(backend: Backend) {
-    let app = manual_app(backend, |_| {}).await;
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     assert_eq!(app.outbox_counts().await, (3, 0, 0));
     app.slack
@@ -249,8 +265,7 @@ async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(
 }
 
 async fn a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short(backend: Backend) {
-    let app = spawn_app(backend).await;
-    add_people(&app);
+    let app = one_at_a_time_app(backend).await;
     app.slack
         .script("chat.postMessage", Scripted::RateLimited(3));
     thank(&app, "UGIVER", &format!("<@UBOB> +10 {REVIEW}")).await;
@@ -280,7 +295,8 @@ async fn a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short(back
 }
 
 async fn a_server_error_is_retried_with_backoff_and_delivered_once(backend: Backend) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> +10 {REVIEW}")).await;
     app.slack.script("chat.postMessage", Scripted::ServerError);
 
@@ -324,7 +340,8 @@ async fn a_server_error_is_retried_with_backoff_and_delivered_once(backend: Back
 async fn a_permanent_error_is_kept_as_failed_with_its_reason_and_the_dms_still_go_out(
     backend: Backend,
 ) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     app.slack
         .script("chat.postMessage", Scripted::ApiError("is_archived"));
@@ -564,7 +581,11 @@ async fn a_worker_gives_back_what_it_cannot_send_in_the_first_half_of_its_lease(
     // Another worker may take over a message once its lease runs out, so a worker must not
     // start a send late in its lease: with a 2 s lease and a Slack taking 1.2 s, the first
     // message goes out and the rest of the batch is given back.
-    let app = manual_app(backend, |s| s.outbox.lease = Duration::from_secs(2)).await;
+    let app = manual_app(backend, |s| {
+        s.outbox.lease = Duration::from_secs(2);
+        s.outbox.max_in_flight = 1;
+    })
+    .await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     app.slack.script(
         "chat.postMessage",
@@ -704,7 +725,8 @@ async fn interactions_need_a_signature_and_a_payload(backend: Backend) {
 async fn a_thanks_typed_where_the_bot_cannot_post_is_posted_through_the_response_url_in_public(
     backend: Backend,
 ) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     let trigger = "trig-private";
     let resp = app
         .command_with_trigger(
@@ -734,6 +756,7 @@ async fn a_thanks_channel_the_bot_cannot_post_in_is_a_recorded_failure_not_a_sil
     backend: Backend,
 ) {
     let app = manual_app(backend, |s| {
+        s.outbox.max_in_flight = 1;
         s.thanks.channel = Some(otagai::domain::ChannelId::parse("C0THANKS").unwrap())
     })
     .await;
