@@ -1,7 +1,9 @@
 //! Building and running the application: settings -> store -> app -> HTTP server + outbox
 //! worker + scheduler, until a shutdown signal.
 
-use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
+use crate::app::{
+    App, Clock, DirectoryError, DirectoryUser, SingleFlight, SystemClock, UserDirectory,
+};
 use crate::config::{Deployment, Settings};
 use crate::domain::UserId;
 use crate::outbox::{Deliver, OutboxWorker};
@@ -49,7 +51,8 @@ impl Application {
         let listener = TcpListener::bind(&deployment.listen)
             .await
             .with_context(|| format!("binding {}", deployment.listen))?;
-        let directory: Arc<dyn UserDirectory> = slack.clone();
+        // One users.info per person at a time, however many requests need them at once.
+        let directory: Arc<dyn UserDirectory> = Arc::new(SingleFlight::new(slack.clone()));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let app = App {
             store,

@@ -17,7 +17,7 @@ pub use actions::ButtonAction;
 pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
-pub use users::{DirectoryError, DirectoryUser, UserDirectory};
+pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError};
 use crate::config::Settings;
