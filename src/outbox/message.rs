@@ -53,6 +53,21 @@ impl Destination {
     }
 }
 
+impl Destination {
+    /// What a 429 on a send here is about: Slack limits `chat.postMessage` per channel (a DM's
+    /// channel is the person's), `chat.update` per workspace, and each response_url on its own.
+    pub fn rate_scope(&self) -> String {
+        match self {
+            Destination::Channel { channel, .. } | Destination::Thread { channel, .. } => {
+                format!("chat.postMessage:{channel}")
+            }
+            Destination::Direct { user } => format!("chat.postMessage:{user}"),
+            Destination::Update { .. } => "chat.update".into(),
+            Destination::ResponseUrl { url, .. } => format!("response_url:{url}"),
+        }
+    }
+}
+
 /// What the message says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -10,6 +10,7 @@
 mod ask;
 mod message;
 mod one_on_one;
+pub mod pace;
 pub mod worker;
 
 pub use ask::{Announce, AskNudge, AskPost, NudgeText, excerpt, permalink};

@@ -4,6 +4,7 @@
 //! frees up. Either way a claim holds at most one message per destination, so sends run side
 //! by side only between different destinations and each destination keeps its order.
 
+use super::pace::Pacer;
 use super::{Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
@@ -21,8 +22,11 @@ pub struct Outcome {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
-    /// Slack asked us to slow down: the worker pauses this long before its next step.
+    /// Slack asked to slow down (the longest Retry-After of the step). Only what the 429 was
+    /// about waits: that channel, or that method.
     pub pause: Option<Duration>,
+    /// The soonest a message put back for later (a retry, a paced send) is due again.
+    pub wake_in: Option<Duration>,
 }
 
 impl Outcome {
@@ -42,6 +46,8 @@ pub struct OutboxWorker {
     wake: Arc<Notify>,
     /// The clock the use-cases stamp messages with.
     clock: Arc<dyn Clock>,
+    /// What Slack rate limited lately, paused and paced.
+    pacer: Arc<Pacer>,
 }
 
 impl OutboxWorker {
@@ -54,8 +60,9 @@ impl OutboxWorker {
         Self {
             store,
             deliver,
-            settings,
+            settings: settings.clone(),
             owner: format!("worker-{}", uuid::Uuid::new_v4()),
+            pacer: Arc::new(Pacer::new(settings.paced_interval, settings.paced_quiet)),
             wake,
             clock: Arc::new(SystemClock),
         }
@@ -90,7 +97,12 @@ impl OutboxWorker {
 
     /// Starts sending `item` on its own task.
     fn start(&self, set: &mut JoinSet<Done>, item: Claimed) {
-        set.spawn(attempt(self.store.clone(), self.deliver.clone(), item));
+        set.spawn(attempt(
+            self.store.clone(),
+            self.deliver.clone(),
+            self.pacer.clone(),
+            item,
+        ));
     }
 
     /// One step; with `shutdown`, a stop request gives back what has not started.
@@ -102,10 +114,8 @@ impl OutboxWorker {
         let mut queue = claimed.into_iter();
         let mut set = JoinSet::new();
         let mut done = Vec::new();
-        let mut limited = false;
         loop {
             while set.len() < self.settings.max_in_flight
-                && !limited
                 && tokio::time::Instant::now() < use_by
                 && !shutdown.is_some_and(|s| *s.borrow())
             {
@@ -117,15 +127,10 @@ impl OutboxWorker {
             let Some(finished) = set.join_next().await else {
                 break;
             };
-            let d = finished?;
-            limited |= matches!(
-                d.verdict,
-                Verdict::Tried(Err(DeliveryError::RateLimited(_)))
-            );
-            done.push(d);
+            done.push(finished?);
         }
-        // After a 429, a stop request or near the lease's end, the rest of the batch goes back
-        // to the queue, in order.
+        // After a stop request or near the lease's end, the rest of the batch goes back to the
+        // queue, in order.
         let rest: Vec<i64> = queue.map(|c| c.id).collect();
         outbox::release_many(&self.store, &rest, &self.owner).await?;
         self.record(done).await
@@ -141,7 +146,11 @@ impl OutboxWorker {
             return Ok(outcome);
         }
         let now_ms = storage::millis(self.clock.now());
+        let now = tokio::time::Instant::now();
         let mut wake = false;
+        let soonest = |outcome: &mut Outcome, d: Duration| {
+            outcome.wake_in = Some(outcome.wake_in.map_or(d, |w| w.min(d)));
+        };
         let mut sent = Vec::new();
         let mut tx = self.store.begin().await?;
         for Done {
@@ -174,8 +183,31 @@ impl OutboxWorker {
                     sent.push(id);
                     outcome.sent += 1;
                 }
+                Verdict::Deferred(until) => {
+                    // Its scope is paused or paced: back in the queue, still the head of its
+                    // destination, due when its slot comes. Not an attempt.
+                    let wait = until.saturating_duration_since(now);
+                    let next = now_ms + wait.as_millis() as i64;
+                    outbox::mark_retry_in(
+                        &mut tx,
+                        id,
+                        &self.owner,
+                        next,
+                        "paced after a 429",
+                        false,
+                    )
+                    .await?;
+                    soonest(&mut outcome, wait);
+                    outcome.retried += 1;
+                }
                 Verdict::Tried(Err(DeliveryError::RateLimited(wait))) => {
-                    tracing::warn!(id, ?wait, "Slack rate limit: waiting Retry-After");
+                    let scope = message
+                        .as_ref()
+                        .map(|m| m.to.rate_scope())
+                        .unwrap_or_default();
+                    tracing::warn!(id, ?wait, %scope, "Slack rate limit: this scope waits Retry-After");
+                    self.pacer.limited(&scope, wait, now);
+                    soonest(&mut outcome, wait);
                     let next = now_ms + wait.as_millis() as i64;
                     outbox::mark_retry_in(
                         &mut tx,
@@ -193,6 +225,7 @@ impl OutboxWorker {
                     if attempts + 1 < self.settings.max_attempts =>
                 {
                     let delay = backoff(&self.settings, attempts);
+                    soonest(&mut outcome, delay);
                     tracing::warn!(id, attempt = attempts + 1, ?delay, %reason, "delivery failed, will retry");
                     let next = now_ms + delay.as_millis() as i64;
                     outbox::mark_retry_in(&mut tx, id, &self.owner, next, &reason, true).await?;
@@ -263,15 +296,16 @@ impl OutboxWorker {
         let mut sending: HashSet<i64> = HashSet::new();
         let mut claim_now = true;
         let mut stopping = false;
-        let mut paused_until: Option<tokio::time::Instant> = None;
+        // When a message put back for later (a retry, a paced send) is due again.
+        let mut due_at: Option<tokio::time::Instant> = None;
         loop {
             stopping |= *shutdown.borrow();
-            if paused_until.is_some_and(|t| tokio::time::Instant::now() >= t) {
-                paused_until = None;
+            if due_at.is_some_and(|t| tokio::time::Instant::now() >= t) {
+                due_at = None;
                 claim_now = true;
             }
             let room = max.saturating_sub(set.len());
-            if claim_now && !stopping && paused_until.is_none() && room > 0 {
+            if claim_now && !stopping && room > 0 {
                 let limit = room.min(self.settings.batch_size as usize);
                 match self.claim(limit).await {
                     Ok(items) => {
@@ -295,8 +329,8 @@ impl OutboxWorker {
             if stopping && set.is_empty() {
                 break;
             }
-            let pause = async {
-                match paused_until {
+            let due = async {
+                match due_at {
                     Some(t) => tokio::time::sleep_until(t).await,
                     None => std::future::pending().await,
                 }
@@ -315,11 +349,9 @@ impl OutboxWorker {
                         })
                         .collect();
                     match self.record(done).await {
-                        // Slack asked for a pause: new messages wait too, or they would hit
-                        // the limit.
-                        Ok(Outcome { pause: Some(wait), .. }) => {
-                            let until = tokio::time::Instant::now() + wait;
-                            paused_until = Some(paused_until.map_or(until, |p| p.max(until)));
+                        Ok(Outcome { wake_in: Some(wait), .. }) => {
+                            let at = tokio::time::Instant::now() + wait;
+                            due_at = Some(due_at.map_or(at, |d| d.min(at)));
                         }
                         Ok(_) => {}
                         Err(e) => tracing::error!(error = ?e, "recording outbox outcomes failed"),
@@ -328,7 +360,7 @@ impl OutboxWorker {
                 }
                 _ = self.wake.notified(), if !stopping => claim_now = true,
                 _ = tokio::time::sleep(self.settings.poll_interval), if !stopping => claim_now = true,
-                _ = pause => {}
+                _ = due => {}
                 _ = shutdown.changed(), if !stopping => stopping = true,
             }
         }
@@ -349,12 +381,19 @@ enum Verdict {
     Unreadable(String),
     /// A redraw that a newer one has replaced: not sent, counted as done.
     Superseded,
+    /// Its rate-limit scope is paused or paced: not sent, due again at this instant.
+    Deferred(tokio::time::Instant),
     /// What Slack said.
     Tried(Result<Delivered, DeliveryError>),
 }
 
 /// Reads and sends one claimed message.
-async fn attempt(store: Store, deliver: Arc<dyn Deliver>, item: Claimed) -> Done {
+async fn attempt(
+    store: Store,
+    deliver: Arc<dyn Deliver>,
+    pacer: Arc<Pacer>,
+    item: Claimed,
+) -> Done {
     let message: OutboundMessage = match serde_json::from_str(&item.payload) {
         Ok(m) => m,
         Err(e) => {
@@ -368,7 +407,11 @@ async fn attempt(store: Store, deliver: Arc<dyn Deliver>, item: Claimed) -> Done
     };
     let verdict = match superseded(&store, &message).await {
         Ok(true) => Verdict::Superseded,
-        Ok(false) => Verdict::Tried(deliver.deliver(&message).await),
+        Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
+            Some(until) => Verdict::Deferred(until),
+            None => Verdict::Tried(deliver.deliver(&message).await),
+        },
+
         Err(e) => Verdict::Tried(Err(DeliveryError::Transient(format!(
             "reading the post's version: {e}"
         )))),

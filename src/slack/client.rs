@@ -5,6 +5,7 @@
 use super::blocks;
 use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
 use crate::domain::UserId;
+use crate::outbox::pace::Pacer;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -21,7 +22,14 @@ pub struct SlackApi {
     client: Arc<SlackClient<Connector>>,
     token: SlackApiToken,
     timeout: Duration,
+    /// users.info's tier (Tier 4, about 100 calls a minute): after a 429 every caller waits
+    /// its Retry-After, then calls are paced until Slack has been quiet a while.
+    users_info: Arc<Pacer>,
 }
+
+/// The longest a lookup waits for users.info's pause or pace; past that it fails (a stale cache
+/// entry is used when there is one).
+const USERS_INFO_MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// Errors Slack documents as temporary.
 const TRANSIENT_CODES: &[&str] = &[
@@ -57,6 +65,11 @@ impl SlackApi {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(SlackApiTokenValue::new(bot_token.to_owned())),
             timeout,
+            // Tier 4: about 100 a minute; quiet again after a minute without a 429.
+            users_info: Arc::new(Pacer::new(
+                Duration::from_millis(600),
+                Duration::from_secs(60),
+            )),
         })
     }
 
@@ -249,19 +262,41 @@ impl Deliver for SlackApi {
     }
 }
 
+impl SlackApi {
+    /// Waits for users.info's turn (at once unless Slack rate limited it lately).
+    async fn users_info_turn(&self) -> Result<(), DirectoryError> {
+        loop {
+            let now = tokio::time::Instant::now();
+            let Some(until) = self.users_info.admit("users.info", now) else {
+                return Ok(());
+            };
+            if until - now > USERS_INFO_MAX_WAIT {
+                return Err(DirectoryError(format!(
+                    "users.info is rate limited for {:?}",
+                    until - now
+                )));
+            }
+            tokio::time::sleep_until(until).await;
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl UserDirectory for SlackApi {
     async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError> {
         let req = SlackApiUsersInfoRequest::new(SlackUserId::new(user.to_string()))
             .with_include_locale(true);
         let session = self.client.open_session(&self.token);
+        self.users_info_turn().await?;
         let mut answer = self.timed(session.users_info(&req)).await;
         // users.info is Tier 4: a short 429 is worth one wait rather than refusing a thanks.
-        if let Err(DeliveryError::RateLimited(wait)) = answer
-            && wait <= Duration::from_secs(2)
-        {
-            tokio::time::sleep(wait).await;
-            answer = self.timed(session.users_info(&req)).await;
+        if let Err(DeliveryError::RateLimited(wait)) = answer {
+            self.users_info
+                .limited("users.info", wait, tokio::time::Instant::now());
+            if wait <= USERS_INFO_MAX_WAIT {
+                self.users_info_turn().await?;
+                answer = self.timed(session.users_info(&req)).await;
+            }
         }
         match answer {
             Ok(resp) => {

@@ -71,6 +71,13 @@ struct FakeState {
     /// pseudo-randomly (Slack's own latency, and its variation, which reorders what is sent
     /// side by side).
     latency: Option<(Duration, Duration)>,
+    /// Scripted answers for chat.postMessage to one channel, before the method's own.
+    scripted_channel: HashMap<String, VecDeque<Scripted>>,
+    /// Slack's per-channel rule for chat.postMessage, when set: a bucket of `burst` posts
+    /// refilled at `per_sec`; an empty bucket answers 429 with Retry-After: 1.
+    channel_rate: Option<(f64, f64)>,
+    /// Each channel's bucket: (tokens, when last refilled).
+    buckets: HashMap<String, (f64, Instant)>,
 }
 
 /// The running fake.
@@ -144,6 +151,22 @@ impl FakeSlack {
 
     pub fn slow_users_info(&self, delay: Duration) {
         self.state.lock().unwrap().users_info_delay = Some(delay);
+    }
+
+    /// The next chat.postMessage to `channel` gets `answer` (queued, in order).
+    pub fn script_channel(&self, channel: &str, answer: Scripted) {
+        self.state
+            .lock()
+            .unwrap()
+            .scripted_channel
+            .entry(channel.to_owned())
+            .or_default()
+            .push_back(answer);
+    }
+
+    /// Limits chat.postMessage per channel as Slack does: `burst` at once, then `per_sec`.
+    pub fn limit_channel_rate(&self, burst: u32, per_sec: f64) {
+        self.state.lock().unwrap().channel_rate = Some((f64::from(burst), per_sec));
     }
 
     /// Every Web API call is answered after `base` plus up to `jitter`.
@@ -328,7 +351,32 @@ async fn api(
         .map(str::to_owned);
     let (scripted, delay) = {
         let mut s = state.lock().unwrap();
-        let scripted = s.scripted.get_mut(&method).and_then(VecDeque::pop_front);
+        let channel = (method == "chat.postMessage")
+            .then(|| {
+                fields
+                    .get("channel")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .flatten();
+        let mut scripted = channel
+            .as_ref()
+            .and_then(|c| s.scripted_channel.get_mut(c))
+            .and_then(VecDeque::pop_front)
+            .or_else(|| s.scripted.get_mut(&method).and_then(VecDeque::pop_front));
+        if scripted.is_none()
+            && let (Some((burst, per_sec)), Some(c)) = (s.channel_rate, channel)
+        {
+            let now = Instant::now();
+            let (tokens, at) = s.buckets.entry(c).or_insert((burst, now));
+            *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+            *at = now;
+            if *tokens >= 1.0 {
+                *tokens -= 1.0;
+            } else {
+                scripted = Some(Scripted::RateLimited(1));
+            }
+        }
         let delay = if method == "users.info" {
             s.users_info_delay
         } else {

@@ -11,5 +11,6 @@ mod ledger;
 mod one_on_one;
 mod outbox;
 mod outbox_order;
+mod outbox_pacing;
 mod reminders;
 mod thanks;
