@@ -23,3 +23,10 @@ UPDATE outbox SET dest_key = CASE json_extract(payload, '$.to.kind')
 -- every claim: answered from this index alone, and it holds only pending rows, so it stays
 -- small however long the history of sent messages grows.
 CREATE INDEX outbox_pending_by_key ON outbox (dest_key, id) WHERE status = 'pending';
+
+-- An attempt whose outcome is unknown. A claim adds one; whatever is recorded afterwards (sent,
+-- retry, failed, given back) sets it to 0. So a claim that returns 2 or more took over a
+-- message whose previous worker died, or whose lease ran out, with no verdict: Slack may have
+-- it already. The worker then looks for it (by the outbox id in the message's metadata) in the
+-- conversation's recent history before sending it again.
+ALTER TABLE outbox ADD COLUMN in_doubt BIGINT NOT NULL DEFAULT 0;

@@ -50,6 +50,28 @@ pub enum DeliveryError {
 #[async_trait::async_trait]
 pub trait Deliver: Send + Sync {
     async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError>;
+
+    /// Delivers outbox message `outbox_id`, tagged with its id where the destination keeps
+    /// such a tag (Slack's message metadata), so [`Deliver::find_delivered`] can find it.
+    async fn deliver_tagged(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        let _ = outbox_id;
+        self.deliver(message).await
+    }
+
+    /// Whether tagged message `outbox_id`, whose earlier attempt's outcome is unknown, is
+    /// already there. `Ok(None)`: not found, or it cannot be looked up (a response_url).
+    async fn find_delivered(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        let _ = (message, outbox_id);
+        Ok(None)
+    }
 }
 
 /// What Slack said about a delivered message.

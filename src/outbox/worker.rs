@@ -409,7 +409,7 @@ async fn attempt(
         Ok(true) => Verdict::Superseded,
         Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
             Some(until) => Verdict::Deferred(until),
-            None => Verdict::Tried(deliver.deliver(&message).await),
+            None => Verdict::Tried(send_once(deliver.as_ref(), &item, &message).await),
         },
 
         Err(e) => Verdict::Tried(Err(DeliveryError::Transient(format!(
@@ -422,6 +422,34 @@ async fn attempt(
         message: Some(message),
         verdict,
     }
+}
+
+/// Sends `message`, unless an earlier attempt whose outcome is unknown already got it there.
+async fn send_once(
+    deliver: &dyn Deliver,
+    item: &Claimed,
+    message: &OutboundMessage,
+) -> Result<Delivered, DeliveryError> {
+    if item.in_doubt {
+        match deliver.find_delivered(message, item.id).await {
+            Ok(Some(found)) => {
+                tracing::info!(
+                    id = item.id,
+                    "an earlier attempt got through: not sent again"
+                );
+                return Ok(found);
+            }
+            Ok(None) => {}
+            // The conversation cannot be read (a scope missing, the bot not in it): better
+            // twice than never.
+            Err(DeliveryError::Permanent(reason)) => {
+                tracing::warn!(id = item.id, %reason, "cannot look for an earlier attempt; sending again");
+            }
+            // Slack busy or limited: look again later rather than send blind.
+            Err(e) => return Err(e),
+        }
+    }
+    deliver.deliver_tagged(message, item.id).await
 }
 
 /// Whether `message` re-renders a question's post that a newer rendering has replaced

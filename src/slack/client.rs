@@ -180,9 +180,16 @@ impl SlackApi {
     async fn post(
         &self,
         channel: &str,
-        content: SlackMessageContent,
+        mut content: SlackMessageContent,
         thread_ts: Option<&str>,
+        tag: Option<i64>,
     ) -> Result<Delivered, DeliveryError> {
+        if let Some(id) = tag {
+            content.metadata = Some(SlackMessageMetadata {
+                event_type: OUTBOX_EVENT_TYPE.into(),
+                event_payload: Some([("outbox_id".to_owned(), id.to_string())].into()),
+            });
+        }
         let mut req =
             SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_owned()), content);
         if let Some(ts) = thread_ts {
@@ -223,16 +230,36 @@ impl SlackApi {
     }
 }
 
-#[async_trait::async_trait]
-impl Deliver for SlackApi {
-    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+/// The `event_type` of the metadata on every message the outbox posts: its payload's
+/// `outbox_id` is how a re-send after a crash finds out whether the first attempt got through.
+pub const OUTBOX_EVENT_TYPE: &str = "otagai_outbox";
+
+/// How far back in a conversation a message in doubt is looked for.
+const HISTORY_LOOKBACK: u16 = 200;
+
+/// A page of conversations.history / conversations.replies, kept as JSON: only the ts and the
+/// metadata of each message matter here.
+#[derive(serde::Deserialize)]
+struct HistoryPage {
+    #[serde(default)]
+    messages: Vec<serde_json::Value>,
+}
+
+impl SlackApi {
+    /// Posts, updates or answers `message`; posts carry `tag` in their metadata.
+    async fn send(
+        &self,
+        message: &OutboundMessage,
+        tag: Option<i64>,
+    ) -> Result<Delivered, DeliveryError> {
         let content = blocks::render(message);
         match &message.to {
             Destination::Channel {
                 channel,
                 fallback_response_url,
             } => match (
-                self.post(channel.as_str(), content.clone(), None).await,
+                self.post(channel.as_str(), content.clone(), None, tag)
+                    .await,
                 fallback_response_url,
             ) {
                 (Err(DeliveryError::Permanent(code)), Some(url))
@@ -246,9 +273,10 @@ impl Deliver for SlackApi {
                 (result, _) => result,
             },
             // A user ID as the channel sends a DM from the bot.
-            Destination::Direct { user } => self.post(user.as_str(), content, None).await,
+            Destination::Direct { user } => self.post(user.as_str(), content, None, tag).await,
             Destination::Thread { channel, thread_ts } => {
-                self.post(channel.as_str(), content, Some(thread_ts)).await
+                self.post(channel.as_str(), content, Some(thread_ts), tag)
+                    .await
             }
             Destination::Update { channel, ts } => self.update(channel.as_str(), ts, content).await,
             Destination::ResponseUrl {
@@ -259,6 +287,95 @@ impl Deliver for SlackApi {
                 .await
                 .map(|()| Delivered::default()),
         }
+    }
+
+    /// The messages of a conversation (or of one thread in it), newest first, with metadata.
+    async fn recent(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+    ) -> Result<Vec<serde_json::Value>, DeliveryError> {
+        let limit = HISTORY_LOOKBACK.to_string();
+        let mut params = vec![
+            ("channel", Some(channel.to_owned())),
+            ("limit", Some(limit)),
+            ("include_all_metadata", Some("true".to_owned())),
+        ];
+        let method = match thread_ts {
+            Some(ts) => {
+                params.push(("ts", Some(ts.to_owned())));
+                "conversations.replies"
+            }
+            None => "conversations.history",
+        };
+        let span = tracing::debug_span!("slack_history");
+        let context = SlackClientApiCallContext {
+            rate_control_params: None,
+            token: Some(&self.token),
+            tracing_span: &span,
+            is_sensitive_url: false,
+        };
+        let call = self
+            .client
+            .http_api
+            .connector
+            .http_get::<HistoryPage, _, String>(method, &params, context);
+        Ok(self.timed(call).await?.messages)
+    }
+
+    /// The ID of the bot's DM conversation with `user` (conversations.open).
+    async fn im_channel(&self, user: &str) -> Result<String, DeliveryError> {
+        let req = SlackApiConversationsOpenRequest::new()
+            .with_users(vec![SlackUserId::new(user.to_owned())]);
+        let session = self.client.open_session(&self.token);
+        let resp = self.timed(session.conversations_open(&req)).await?;
+        Ok(resp.channel.id.to_string())
+    }
+}
+
+#[async_trait::async_trait]
+impl Deliver for SlackApi {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+        self.send(message, None).await
+    }
+
+    async fn deliver_tagged(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        self.send(message, Some(outbox_id)).await
+    }
+
+    /// Looks for the message among the destination's recent messages by the `outbox_id` in
+    /// its metadata. A redraw (chat.update) is simply sent again: it is idempotent. A
+    /// response_url cannot be read back: it stays at-least-once.
+    async fn find_delivered(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        let (channel, thread_ts) = match &message.to {
+            Destination::Channel { channel, .. } => (channel.to_string(), None),
+            Destination::Thread { channel, thread_ts } => {
+                (channel.to_string(), Some(thread_ts.as_str()))
+            }
+            Destination::Direct { user } => (self.im_channel(user.as_str()).await?, None),
+            Destination::Update { .. } | Destination::ResponseUrl { .. } => return Ok(None),
+        };
+        let id = outbox_id.to_string();
+        let found = self
+            .recent(&channel, thread_ts)
+            .await?
+            .into_iter()
+            .find(|m| {
+                m["metadata"]["event_type"] == OUTBOX_EVENT_TYPE
+                    && (m["metadata"]["event_payload"]["outbox_id"] == id.as_str()
+                        || m["metadata"]["event_payload"]["outbox_id"] == outbox_id)
+            });
+        Ok(found.map(|m| Delivered {
+            ts: m["ts"].as_str().map(str::to_owned),
+        }))
     }
 }
 

@@ -10,6 +10,8 @@ pub struct Claimed {
     pub id: i64,
     pub payload: String,
     pub attempts: i64,
+    /// An earlier attempt's outcome is unknown (its worker died or its lease ran out mid-send).
+    pub in_doubt: bool,
 }
 
 /// Writes a message (JSON) to be sent as soon as a worker gets to it, after every earlier
@@ -56,10 +58,10 @@ pub async fn claim(
            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.dest_key = o.dest_key \
                            AND e.status = 'pending' AND e.id < o.id) \
            ORDER BY o.id LIMIT $4 {lock}) \
-         UPDATE outbox SET lease_owner = $1, lease_until = $2 \
+         UPDATE outbox SET lease_owner = $1, lease_until = $2, in_doubt = in_doubt + 1 \
          WHERE id IN (SELECT id FROM due) \
          AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
-         RETURNING id, payload, attempts"
+         RETURNING id, payload, attempts, in_doubt"
     );
     let mut tx = store.begin().await?;
     let rows = sqlx::query(&sql)
@@ -78,6 +80,7 @@ pub async fn claim(
                 id: r.try_get("id")?,
                 payload: r.try_get("payload")?,
                 attempts: r.try_get("attempts")?,
+                in_doubt: r.try_get::<i64, _>("in_doubt")? > 1,
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
@@ -93,7 +96,7 @@ pub async fn mark_sent_in(
     now_ms: i64,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, in_doubt = 0, last_error = NULL \
          WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
@@ -123,7 +126,7 @@ pub async fn mark_many_sent_in(
         return Ok(());
     }
     let sql = format!(
-        "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+        "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, in_doubt = 0, last_error = NULL \
          WHERE lease_owner = $1 AND id IN ({})",
         placeholders(3, ids.len())
     );
@@ -169,7 +172,7 @@ pub async fn mark_retry_in(
 ) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE outbox SET next_attempt_at = $3, last_error = $4, attempts = attempts + $5, \
-         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+         lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
     .bind(owner)
@@ -184,7 +187,7 @@ pub async fn mark_retry_in(
 /// Gives a claimed message back untouched (the worker is stopping or pausing).
 pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2")
+    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2")
         .bind(id)
         .bind(owner)
         .execute(&mut *tx)
@@ -199,7 +202,7 @@ pub async fn release_many(store: &Store, ids: &[i64], owner: &str) -> anyhow::Re
         return Ok(());
     }
     let sql = format!(
-        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND id IN ({})",
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE lease_owner = $1 AND id IN ({})",
         placeholders(2, ids.len())
     );
     let mut q = sqlx::query(&sql).bind(owner);
@@ -229,7 +232,7 @@ pub async fn mark_failed_in(
 ) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'failed', last_error = $3, attempts = attempts + 1, \
-         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+         lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
     .bind(owner)

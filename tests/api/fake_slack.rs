@@ -487,6 +487,62 @@ async fn api(
             json!({ "ok": true, "view": view })
         }
         "auth.test" => json!({ "ok": true, "user_id": "UOTAGAIBOT", "team_id": "T0TEST" }),
+        // The bot's DM with a person: `D` + their user ID.
+        "conversations.open" => {
+            let user = match fields.get("users") {
+                Some(Value::Array(a)) => a
+                    .first()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                Some(Value::String(s)) => s.split(',').next().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            };
+            json!({ "ok": true, "channel": { "id": format!("D{user}") } })
+        }
+        "conversations.history" | "conversations.replies" => {
+            let field = |k: &str| {
+                fields
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let (channel, thread) = (field("channel"), field("ts"));
+            let with_metadata = field("include_all_metadata") == "true";
+            let s = state.lock().unwrap();
+            let mut messages: Vec<Value> = s
+                .calls
+                .iter()
+                .filter(|c| c.method == "chat.postMessage" && c.body.get("__scripted").is_none())
+                .filter_map(|c| {
+                    let ts = c.answer.get("ts")?.as_str()?.to_owned();
+                    let to = c.body.get("channel")?.as_str()?;
+                    // A DM was posted to the user ID; its conversation is `D` + that ID.
+                    if to != channel && format!("D{to}") != channel {
+                        return None;
+                    }
+                    let in_thread = c.body.get("thread_ts").and_then(Value::as_str);
+                    let wanted = if method == "conversations.replies" {
+                        ts == thread || in_thread == Some(thread.as_str())
+                    } else {
+                        in_thread.is_none()
+                    };
+                    wanted.then(|| {
+                        let mut m = json!({ "type": "message", "ts": ts, "text": c.body.get("text").cloned().unwrap_or(Value::Null), "bot_id": "B0OTAGAI" });
+                        if with_metadata && let Some(meta) = c.body.get("metadata") {
+                            m["metadata"] = meta.clone();
+                        }
+                        m
+                    })
+                })
+                .collect();
+            // History is newest first; a thread oldest first.
+            if method == "conversations.history" {
+                messages.reverse();
+            }
+            json!({ "ok": true, "messages": messages, "has_more": false })
+        }
         _ => json!({ "ok": true }),
     };
     {

@@ -10,6 +10,7 @@ mod endpoints;
 mod ledger;
 mod one_on_one;
 mod outbox;
+mod outbox_exactly_once;
 mod outbox_order;
 mod outbox_pacing;
 mod reminders;
