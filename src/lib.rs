@@ -15,8 +15,8 @@
 //!   questions) and enqueue it, exactly once.
 //! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
 //! - [`console`]: `otagai try`, the same application core driven from a terminal.
-//! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
-//!   the time, wiring, logs.
+//! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`], [`metrics`]: settings,
+//!   message catalogs, the time, wiring, logs, `/metrics`.
 //!
 //! Data flows one way: Slack request -> `slack` (verify, parse) -> `commands` -> `app`
 //! (rules from `domain`, one transaction through `storage`, outgoing messages into the outbox
@@ -30,6 +30,7 @@ pub mod config;
 pub mod console;
 pub mod domain;
 pub mod i18n;
+pub mod metrics;
 pub mod outbox;
 pub mod scheduler;
 pub mod slack;

@@ -2,10 +2,11 @@
 //! table in their own transaction; the [`worker`] claims them with a lease, hands each to a
 //! [`Deliver`] (Slack in production, the console in `otagai try`) and records the outcome.
 //!
-//! Delivery is at-least-once with the smallest window we can give it: a message is marked sent
-//! right after Slack accepts it, a graceful stop finishes the message in hand, and only a crash
-//! between Slack's answer and that mark can send a message twice. Nothing is ever dropped:
-//! 429 waits `Retry-After`, 5xx and timeouts back off, permanent errors are kept with the reason.
+//! Sends run side by side, one at a time per destination, in the order written. A post carries
+//! its outbox id in Slack's message metadata, so after a crash mid-send the worker looks before
+//! sending again: exactly once where Slack can be read back, at-least-once for response_urls.
+//! Nothing is ever dropped: a 429 pauses what it was about for `Retry-After`, 5xx and timeouts
+//! back off, permanent errors are kept with the reason. See docs/design.md, "The outbox".
 
 mod ask;
 mod message;

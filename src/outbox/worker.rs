@@ -153,6 +153,7 @@ impl OutboxWorker {
         };
         let mut sent = Vec::new();
         let mut tx = self.store.begin().await?;
+        let m = &crate::metrics::METRICS;
         for Done {
             id,
             attempts,
@@ -160,6 +161,26 @@ impl OutboxWorker {
             verdict,
         } in done
         {
+            let method = message
+                .as_ref()
+                .map_or("unknown", |msg| crate::metrics::method_of(&msg.to));
+            match &verdict {
+                Verdict::Tried(Ok(_)) => m.outbox_sent.with_label_values(&[method]).inc(),
+                Verdict::Tried(Err(DeliveryError::RateLimited(_))) => {
+                    m.outbox_rate_limited.with_label_values(&[method]).inc();
+                    m.outbox_retries.with_label_values(&[method]).inc();
+                }
+                Verdict::Deferred(_) => m.outbox_retries.with_label_values(&[method]).inc(),
+                Verdict::Tried(Err(DeliveryError::Transient(_)))
+                    if attempts + 1 < self.settings.max_attempts =>
+                {
+                    m.outbox_retries.with_label_values(&[method]).inc()
+                }
+                Verdict::Tried(Err(_)) | Verdict::Unreadable(_) => {
+                    m.outbox_failed.with_label_values(&[method]).inc()
+                }
+                Verdict::Superseded => {}
+            }
             match verdict {
                 Verdict::Unreadable(e) => {
                     tracing::error!(id, error = %e, "unreadable outbox message");

@@ -44,9 +44,40 @@ pub fn router(state: SlackState, signing_secret: &str) -> Router {
         .merge(slack)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        // Unauthenticated, like /healthz: counts and timings only, never who or what.
+        .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn(time_request))
         // Bodies are read (and limited) by the verifier; this keeps axum's own limit in step.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// Prometheus text exposition of [`crate::metrics`].
+async fn metrics(State(state): State<SlackState>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::metrics::render(&state.app.store).await,
+    )
+        .into_response()
+}
+
+/// Times every request by its route pattern (never its concrete path).
+async fn time_request(
+    path: Option<axum::extract::MatchedPath>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    let route = path.as_ref().map_or("unmatched", |p| p.as_str());
+    crate::metrics::METRICS
+        .http_request_duration
+        .with_label_values(&[route])
+        .observe(started.elapsed().as_secs_f64());
+    resp
 }
 
 /// The fields of a slash command that otagai uses (Slack sends more).
@@ -74,6 +105,18 @@ fn ephemeral(text: &str) -> Response {
 /// that takes longer goes on after the ack and answers through the response_url (outbox).
 #[tracing::instrument(name = "slash_command", skip_all)]
 async fn command(State(state): State<SlackState>, body: Bytes) -> Response {
+    let started = std::time::Instant::now();
+    let label = serde_urlencoded::from_bytes::<SlashCommand>(&body)
+        .map_or("other", |c| crate::metrics::command_label(&c.command));
+    let resp = answer_command(state, body).await;
+    crate::metrics::METRICS
+        .command_ack_duration
+        .with_label_values(&[label])
+        .observe(started.elapsed().as_secs_f64());
+    resp
+}
+
+async fn answer_command(state: SlackState, body: Bytes) -> Response {
     let cmd: SlashCommand = match serde_urlencoded::from_bytes(&body) {
         Ok(c) => c,
         Err(e) => {

@@ -265,6 +265,16 @@ pub async fn counts(store: &Store) -> anyhow::Result<(i64, i64, i64)> {
     ))
 }
 
+/// Pending messages, and when the oldest of them was written (for `/metrics`).
+pub async fn backlog(store: &Store) -> anyhow::Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("oldest")?))
+}
+
 /// The reasons recorded for failed messages, oldest first.
 pub async fn failures(store: &Store) -> anyhow::Result<Vec<String>> {
     Ok(sqlx::query_scalar(
