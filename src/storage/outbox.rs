@@ -49,14 +49,19 @@ pub async fn claim(
         Backend::Postgres => "FOR UPDATE OF o SKIP LOCKED",
         Backend::Sqlite => "",
     };
-    // The due rows are chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
+    // The head of each destination (its oldest pending row) is found by one pass over the
+    // partial index outbox_pending_by_key (GROUP BY with MIN), whatever the table's statistics
+    // say: a correlated NOT EXISTS took over a second per claim on PostgreSQL with 8,000 rows
+    // pending in a freshly filled (likely not yet analysed) table. The due rows
+    // are then chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
     // PostgreSQL may re-run the subquery per row and claim far more than `limit`.
     let sql = format!(
-        "WITH due AS MATERIALIZED ( \
-           SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+        "WITH heads AS MATERIALIZED ( \
+           SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY dest_key), \
+         due AS MATERIALIZED ( \
+           SELECT o.id FROM outbox o JOIN heads h ON o.id = h.id \
+           WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
            AND (o.lease_until IS NULL OR o.lease_until <= $3) \
-           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.dest_key = o.dest_key \
-                           AND e.status = 'pending' AND e.id < o.id) \
            ORDER BY o.id LIMIT $4 {lock}) \
          UPDATE outbox SET lease_owner = $1, lease_until = $2, in_doubt = in_doubt + 1 \
          WHERE id IN (SELECT id FROM due) \
