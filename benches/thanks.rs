@@ -1,42 +1,71 @@
-//! `/thanks` end to end under load: the real server (routes, verification, use-case, one
-//! transaction, outbox) with its in-server outbox worker delivering to the fake Slack, on SQLite
-//! and, when `BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL database.
+//! `/thanks` end to end under closed-loop load: the real server (routes, verification,
+//! use-case, one transaction, outbox) with its in-server outbox worker delivering to the fake
+//! Slack, on SQLite and, when `BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL` is set, on a fresh
+//! PostgreSQL database per run.
 //!
-//! `cargo bench --bench thanks` sends signed `/thanks <@Rk> +1 …` requests from many givers at
-//! concurrency 16 and 1, and prints requests/s, latency percentiles, unexpected answers (must be
-//! 0) and how fast the outbox delivered the resulting messages. `BENCH_REQUESTS` changes the
-//! number of requests per run (default 2000). Run without `--bench` (as `cargo test
-//! --all-targets` does) it only makes a small smoke run on SQLite.
+//! `cargo bench --bench thanks` runs, for each backend, each fake Slack latency (0 and 50 ms a
+//! Web API call) and each concurrency (1, 8, 64), `BENCH_SECONDS` (10) of clients that each send
+//! a signed `/thanks <@R> +1 …` and, as soon as it is answered, the next one. A thanks is *done*
+//! when its channel post reaches the fake. It prints acks/s, ack p50/p99, thanks done per second
+//! within the window, drain (how long after the load stops the outbox is empty), the delay from
+//! a thanks' acknowledgement to its post (p50/p99), and the process's peak RSS (the bench, the
+//! fake Slack and otagai share one process, so that is an upper bound for otagai). Then the
+//! fake's own ceiling (chat.postMessage straight from a client at concurrency 64) and a reminder
+//! run: `BENCH_REMINDERS` (2,000) DMs written at once, as the 09:30 reminder pass writes them,
+//! and how long until the fake has them all.
+//!
+//! Subsets: `BENCH_LATENCIES_MS=50`, `BENCH_CONCURRENCY=64`, `BENCH_CHANNELS` (8: where the
+//! thanks are typed; each channel takes one message per Slack round trip, since the outbox keeps
+//! a channel's order), `BENCH_RECIPIENTS` (500), `BENCH_SKIP_REMINDERS=1`, `BENCH_SKIP_CEILING=1`.
+//! Run without `--bench` (as `cargo test --all-targets` does) it makes one small smoke run on
+//! SQLite.
 
 mod support;
 
 use hmac::{Hmac, KeyInit, Mac};
 use otagai::config::Settings;
 use otagai::domain::{Locale, UserId};
+use otagai::outbox::{Body, Destination, OutboundMessage};
 use sha2::Sha256;
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use support::fake_slack::FakeSlack;
 use support::{Backend, Db, SIGNING_SECRET};
 use tokio::sync::watch;
 
 const GIVERS: usize = 200;
-const RECIPIENTS: usize = 50;
+const MESSAGE: &str = "reviewed my PR within the hour";
+
+/// The load's shape.
+#[derive(Clone, Copy)]
+struct Load {
+    latency: Duration,
+    concurrency: usize,
+    window: Duration,
+    channels: usize,
+    recipients: usize,
+}
 
 /// What one run measured.
 struct Report {
     backend: &'static str,
-    concurrency: usize,
-    requests: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
+    load: Load,
+    acks: usize,
     unexpected: usize,
-    messages: i64,
-    failed_messages: i64,
-    delivered_by_slack: usize,
-    drain_after_load: Duration,
-    delivery_elapsed: Duration,
+    ack_latencies: Vec<Duration>,
+    /// Channel posts the fake saw within the window.
+    done_in_window: usize,
+    drain: Duration,
+    /// From each thanks' acknowledgement to its post reaching the fake.
+    ack_to_post: Vec<Duration>,
+    messages_sent: i64,
+    messages_failed: i64,
+    /// Still pending when the bench gave up waiting (120 s after the load).
+    pending_after: i64,
+    posts_seen: usize,
+    peak_rss_kib: u64,
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> f64 {
@@ -57,22 +86,35 @@ fn giver(i: usize) -> String {
     format!("UGIVER{:04}", i % GIVERS)
 }
 
-fn recipient(i: usize) -> String {
-    format!("URECIP{:04}", (i * 7 + 3) % RECIPIENTS)
+/// The process's peak resident set since the last [`reset_peak_rss`], in KiB (Linux).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
-async fn run_once(
-    backend: &Backend,
-    concurrency: usize,
-    requests: usize,
-) -> anyhow::Result<Report> {
-    let slack = FakeSlack::start().await;
-    let db = Db::create(backend, "").await?;
+/// Starts the peak RSS afresh (writing 5 to clear_refs resets VmHWM).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn settings() -> Settings {
     let mut settings = Settings::defaults();
     settings.org.locale = Locale::En;
     settings.bonus.monthly_budget = 1_000_000;
     settings.bonus.max_points_per_thanks = 1;
-    let application = support::build(&db, &slack, settings).await?;
+    settings
+}
+
+async fn run_once(backend: &Backend, load: Load) -> anyhow::Result<Report> {
+    let slack = FakeSlack::start().await;
+    let db = Db::create(backend, "").await?;
+    let application = support::build(&db, &slack, settings()).await?;
     let address = format!("http://{}", application.local_addr());
     let app = application.app().clone();
     let store = app.store.clone();
@@ -80,9 +122,11 @@ async fn run_once(
     let server = tokio::spawn(application.run_until_stopped(stopped));
 
     // Everyone exists in Slack, and the users.info cache is warm, as in a running workspace.
+    let recipients = load.recipients;
+    let recipient = move |i: usize| format!("URECIP{:04}", (i * 7 + 3) % recipients);
     let people: Vec<String> = (0..GIVERS)
         .map(giver)
-        .chain((0..RECIPIENTS).map(|i| format!("URECIP{i:04}")))
+        .chain((0..load.recipients).map(|i| format!("URECIP{i:04}")))
         .collect();
     for p in &people {
         slack.add_user(p, "en-US");
@@ -91,41 +135,44 @@ async fn run_once(
         app.locale_of(&UserId::parse(p).map_err(anyhow::Error::msg)?)
             .await;
     }
+    slack.set_latency(load.latency, Duration::ZERO);
+    reset_peak_rss();
 
     let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency)
+        .pool_max_idle_per_host(load.concurrency)
         .build()?;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let over = Arc::new(AtomicBool::new(false));
     let next = Arc::new(AtomicUsize::new(0));
-    let run = format!("{}-{}", backend.name(), uuid::Uuid::new_v4().simple());
-    let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
-        let (http, next, address, run, api) = (
+    for _ in 0..load.concurrency {
+        let (http, address, run, api, over, next) = (
             http.clone(),
-            next.clone(),
             address.clone(),
             run.clone(),
             slack.clone(),
+            over.clone(),
+            next.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut unexpected = 0usize;
-            loop {
+            // (thanks token, acknowledged at, latency, as expected)
+            let mut answers = Vec::new();
+            while !over.load(Ordering::Relaxed) {
+                // Each thanks the next giver, recipient and channel in turn.
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= requests {
-                    break;
-                }
-                let trigger = format!("bench-{run}-{i}");
+                let token = format!("t{i}");
+                let trigger = format!("bench-{run}-{token}");
+                let channel = format!("C0CHAN{:03}", i % load.channels);
                 let body = serde_urlencoded::to_string([
                     ("team_id", "T0BENCH"),
-                    ("channel_id", "C0GENERAL"),
+                    ("channel_id", channel.as_str()),
                     ("channel_name", "general"),
                     ("user_id", giver(i).as_str()),
                     ("user_name", "giver"),
                     ("command", "/thanks"),
                     (
                         "text",
-                        format!("<@{}> +1 reviewed my PR within the hour", recipient(i)).as_str(),
+                        format!("<@{}> +1 {MESSAGE} [{token}]", recipient(i)).as_str(),
                     ),
                     ("api_app_id", "A0OTAGAI"),
                     ("response_url", api.response_url(&trigger).as_str()),
@@ -154,24 +201,20 @@ async fn run_once(
                     },
                     _ => false,
                 };
-                latencies.push(began.elapsed());
-                if !ok {
-                    unexpected += 1;
-                }
+                let acked = Instant::now();
+                answers.push((token, acked, acked - began, ok));
             }
-            (latencies, unexpected)
+            answers
         }));
     }
-    let mut latencies = Vec::with_capacity(requests);
-    let mut unexpected = 0;
+    tokio::time::sleep(load.window).await;
+    over.store(true, Ordering::Relaxed);
+    let window_end = Instant::now();
+    let mut answers = Vec::new();
     for t in tasks {
-        let (l, u) = t.await?;
-        latencies.extend(l);
-        unexpected += u;
+        answers.extend(t.await?);
     }
-    let elapsed = start.elapsed();
-
-    // The worker has been delivering all along; wait for the backlog to clear.
+    // The load has stopped (the last requests answered): wait for the backlog to clear.
     let load_done = Instant::now();
     let deadline = load_done + Duration::from_secs(120);
     let (pending, sent, failed) = loop {
@@ -179,114 +222,290 @@ async fn run_once(
         if c.0 == 0 || Instant::now() > deadline {
             break c;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     };
-    let drained = Instant::now();
-    anyhow::ensure!(pending == 0, "the outbox did not drain: {pending} pending");
-    let delivered_by_slack = slack.accepted("chat.postMessage").len();
+    let drain = load_done.elapsed();
+    if pending > 0 {
+        eprintln!("  the outbox did not drain in 120 s: {pending} still pending");
+    }
+    let peak_rss_kib = peak_rss_kib();
+
+    // Each thanks' channel post, by the token in its text.
+    let mut posted_at: HashMap<String, Instant> = HashMap::new();
+    for c in slack.calls("chat.postMessage") {
+        if c.body.get("__scripted").is_some()
+            || !c.body["channel"]
+                .as_str()
+                .is_some_and(|ch| ch.starts_with("C0CHAN"))
+        {
+            continue;
+        }
+        let text = c.body["text"].as_str().unwrap_or_default();
+        if let Some(token) = text
+            .rsplit_once('[')
+            .and_then(|(_, t)| t.split_once(']'))
+            .map(|(t, _)| t.to_owned())
+        {
+            posted_at.insert(token, c.at);
+        }
+    }
+    let done_in_window = posted_at.values().filter(|at| **at <= window_end).count();
+    let mut ack_latencies = Vec::new();
+    let mut ack_to_post = Vec::new();
+    let mut unexpected = 0;
+    let mut acks = 0;
+    for (token, acked, latency, ok) in &answers {
+        if !ok {
+            unexpected += 1;
+            continue;
+        }
+        if *acked <= window_end {
+            acks += 1;
+            ack_latencies.push(*latency);
+        }
+        if let Some(at) = posted_at.get(token) {
+            ack_to_post.push(at.saturating_duration_since(*acked));
+        }
+    }
+    let posts_seen = posted_at.len();
 
     let _ = stop.send(true);
     server.await??;
     db.remove().await;
-    latencies.sort();
+    ack_latencies.sort();
+    ack_to_post.sort();
     Ok(Report {
         backend: backend.name(),
-        concurrency,
-        requests,
-        elapsed,
-        latencies,
+        load,
+        acks,
         unexpected,
-        messages: sent,
-        failed_messages: failed,
-        delivered_by_slack,
-        drain_after_load: drained - load_done,
-        delivery_elapsed: drained - start,
+        ack_latencies,
+        done_in_window,
+        drain,
+        ack_to_post,
+        messages_sent: sent,
+        messages_failed: failed,
+        pending_after: pending,
+        posts_seen,
+        peak_rss_kib,
     })
+}
+
+/// How many chat.postMessage calls a second the fake answers at concurrency 64, called
+/// straight from a client for two seconds: the ceiling of the rig, not of otagai.
+async fn fake_ceiling() -> anyhow::Result<f64> {
+    let slack = FakeSlack::start().await;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+    let over = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..64 {
+        let (http, url, over) = (
+            http.clone(),
+            format!("{}chat.postMessage", slack.api_url),
+            over.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0usize;
+            while !over.load(Ordering::Relaxed) {
+                let body = serde_json::json!({"channel": format!("C0CEIL{c:03}"), "text": format!("ceiling {n}")});
+                if http.post(&url).json(&body).send().await.is_ok() {
+                    n += 1;
+                }
+            }
+            n
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    over.store(true, Ordering::Relaxed);
+    let mut total = 0;
+    for t in tasks {
+        total += t.await?;
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+/// `n` reminder DMs to `n` managers written in one transaction (as the reminder pass writes
+/// them), with the in-server worker running against a fake answering after `latency`: how long
+/// until the fake has them all.
+async fn reminder_run(backend: &Backend, n: usize, latency: Duration) -> anyhow::Result<Duration> {
+    let slack = FakeSlack::start().await;
+    slack.set_latency(latency, Duration::ZERO);
+    let db = Db::create(backend, "reminders").await?;
+    let application = support::build(&db, &slack, settings()).await?;
+    let app = application.app().clone();
+    let (stop, stopped) = watch::channel(false);
+    let server = tokio::spawn(application.run_until_stopped(stopped));
+    let now = otagai::storage::millis(chrono::Utc::now());
+    let start = Instant::now();
+    let mut tx = app.store.begin().await?;
+    for m in 0..n {
+        let message = OutboundMessage {
+            to: Destination::Direct {
+                user: UserId::parse(&format!("UMANAGER{m:05}")).map_err(anyhow::Error::msg)?,
+            },
+            locale: Locale::En,
+            body: Body::Text {
+                text: format!("Your 1on1 with <@UREPORT{m:05}> is due"),
+            },
+        };
+        otagai::outbox::enqueue(&mut tx, &message, now).await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    let deadline = start + Duration::from_secs(120);
+    while slack.accepted("chat.postMessage").len() < n {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the reminders were not all delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let took = start.elapsed();
+    let _ = stop.send(true);
+    server.await??;
+    db.remove().await;
+    Ok(took)
 }
 
 fn print_table(reports: &[Report]) {
     println!();
     println!(
-        "{:<9} {:>4} {:>6} {:>8} {:>7} {:>7} {:>7} {:>6} | {:>6} {:>6} {:>10} {:>9}",
+        "{:<9} {:>4} {:>4} {:>4} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>8} {:>8} {:>7} {:>5}",
         "backend",
+        "lat",
         "conc",
-        "reqs",
-        "req/s",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "unexp",
-        "msgs",
-        "failed",
-        "deliv msg/s",
-        "drain s"
+        "chan",
+        "acks/s",
+        "ack p50",
+        "ack p99",
+        "done/s",
+        "done%",
+        "drain s",
+        "a→p p50",
+        "a→p p99",
+        "RSS MiB",
+        "unexp"
     );
     for r in reports {
+        let secs = r.load.window.as_secs_f64();
         println!(
-            "{:<9} {:>4} {:>6} {:>8.0} {:>7.2} {:>7.2} {:>7.2} {:>6} | {:>6} {:>6} {:>11.0} {:>9.2}",
+            "{:<9} {:>4} {:>4} {:>4} {:>7.0} {:>7.1} {:>7.1} {:>8.0} {:>5.0}% {:>7.2} {:>8.1} {:>8.1} {:>7.1} {:>5}",
             r.backend,
-            r.concurrency,
-            r.requests,
-            r.requests as f64 / r.elapsed.as_secs_f64(),
-            percentile(&r.latencies, 0.50),
-            percentile(&r.latencies, 0.95),
-            percentile(&r.latencies, 0.99),
+            r.load.latency.as_millis(),
+            r.load.concurrency,
+            r.load.channels,
+            r.acks as f64 / secs,
+            percentile(&r.ack_latencies, 0.50),
+            percentile(&r.ack_latencies, 0.99),
+            r.done_in_window as f64 / secs,
+            100.0 * r.done_in_window as f64 / r.acks.max(1) as f64,
+            r.drain.as_secs_f64(),
+            percentile(&r.ack_to_post, 0.50),
+            percentile(&r.ack_to_post, 0.99),
+            r.peak_rss_kib as f64 / 1024.0,
             r.unexpected,
-            r.messages,
-            r.failed_messages,
-            r.messages as f64 / r.delivery_elapsed.as_secs_f64(),
-            r.drain_after_load.as_secs_f64(),
         );
     }
     println!();
     println!(
-        "unexp: non-200 or not the thanks reply (must be 0). msgs: outbox messages sent (2 per \
-         thanks). deliv msg/s: msgs / (first request .. outbox empty). drain s: time the outbox \
-         needed after the last reply."
+        "lat: fake Slack ms per Web API call. acks/s, ack p50/p99 (ms): answers within the window. \
+         done/s: channel posts the fake saw within the window; done%: of acks. drain s: after the \
+         last answer until the outbox is empty. a→p (ms): acknowledgement to channel post. RSS: \
+         peak of the whole bench process (load generator + fake + otagai). unexp: must be 0."
     );
+}
+
+fn list(key: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(key)
+        .ok()
+        .map(|v| {
+            v.split(',')
+                .filter_map(|x| x.trim().parse().ok())
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_vec())
 }
 
 fn main() -> anyhow::Result<()> {
     support::init_tracing();
     let full = support::full_run();
-    let requests = if full {
-        support::env_num("BENCH_REQUESTS", 2000)
-    } else {
-        40
-    };
     let backends = support::backends(full);
-    let concurrencies: &[usize] = if full { &[16, 1] } else { &[4] };
+    let window = Duration::from_secs(if full {
+        support::env_num("BENCH_SECONDS", 10) as u64
+    } else {
+        1
+    });
+    let latencies = if full {
+        list("BENCH_LATENCIES_MS", &[0, 50])
+    } else {
+        vec![0]
+    };
+    let concurrencies = if full {
+        list("BENCH_CONCURRENCY", &[1, 8, 64])
+    } else {
+        vec![4]
+    };
+    let channels = support::env_num("BENCH_CHANNELS", 8).max(1);
+    let recipients = support::env_num("BENCH_RECIPIENTS", 500).max(1);
+    let reminders = if full {
+        support::env_num("BENCH_REMINDERS", 2000)
+    } else {
+        50
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let total = Instant::now();
-    let reports = runtime.block_on(async {
+    runtime.block_on(async {
+        if full && std::env::var_os("BENCH_SKIP_CEILING").is_none() {
+            println!("fake Slack ceiling: {:.0} chat.postMessage/s at concurrency 64 (0 ms)", fake_ceiling().await?);
+        }
         let mut reports = Vec::new();
         for backend in &backends {
-            for &c in concurrencies {
-                eprintln!(
-                    "running {} requests on {} at concurrency {c}…",
-                    requests,
-                    backend.name()
-                );
-                reports.push(run_once(backend, c, requests).await?);
+            for &lat in &latencies {
+                for &c in &concurrencies {
+                    let load = Load {
+                        latency: Duration::from_millis(lat as u64),
+                        concurrency: c,
+                        window,
+                        channels,
+                        recipients,
+                    };
+                    eprintln!("{}: {lat} ms, concurrency {c}, {channels} channels…", backend.name());
+                    let r = run_once(backend, load).await?;
+                    print_table(std::slice::from_ref(&r));
+                    reports.push(r);
+                }
             }
         }
-        anyhow::Ok(reports)
-    })?;
-    print_table(&reports);
-    println!("total bench time: {:.1} s", total.elapsed().as_secs_f64());
-    let bad: Vec<String> = reports
-        .iter()
-        .filter(|r| {
-            r.unexpected > 0
-                || r.failed_messages > 0
-                || r.messages != 2 * r.requests as i64
-                || r.delivered_by_slack != r.messages as usize
-        })
-        .map(|r| format!("{} at concurrency {}", r.backend, r.concurrency))
-        .collect();
-    anyhow::ensure!(
-        bad.is_empty(),
-        "unexpected replies or undelivered messages in: {bad:?}"
-    );
-    Ok(())
+        print_table(&reports);
+        if std::env::var_os("BENCH_SKIP_REMINDERS").is_none() {
+            for backend in &backends {
+                let took = reminder_run(backend, reminders, Duration::from_millis(50)).await?;
+                println!(
+                    "{:<9} {reminders} reminder DMs due at once, fake at 50 ms: all delivered in {:.2} s",
+                    backend.name(),
+                    took.as_secs_f64()
+                );
+            }
+        }
+        println!("total bench time: {:.1} s", total.elapsed().as_secs_f64());
+        let bad: Vec<String> = reports
+            .iter()
+            .filter(|r| {
+                r.unexpected > 0
+                    || r.messages_failed > 0
+                    || r.pending_after > 0
+                    || (r.pending_after == 0 && r.messages_sent != 2 * r.posts_seen as i64)
+            })
+            .map(|r| format!("{} at {} ms, concurrency {}", r.backend, r.load.latency.as_millis(), r.load.concurrency))
+            .collect();
+        anyhow::ensure!(
+            bad.is_empty(),
+            "unexpected replies or undelivered messages in: {bad:?}"
+        );
+        anyhow::Ok(())
+    })
 }

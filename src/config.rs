@@ -162,6 +162,12 @@ pub struct HttpSettings {
 pub struct OutboxSettings {
     pub poll_interval: Duration,
     pub batch_size: i64,
+    /// How many sends one worker has going at once (each to a different destination).
+    pub max_in_flight: usize,
+    /// After a 429, the time between two sends to what it was about (a channel, a method).
+    pub paced_interval: Duration,
+    /// ...until it has had no 429 for this long.
+    pub paced_quiet: Duration,
     pub lease: Duration,
     pub max_attempts: i64,
     pub backoff_base: Duration,
@@ -484,6 +490,9 @@ struct RawSlack {
 struct RawOutbox {
     poll_interval_ms: i64,
     batch_size: i64,
+    max_in_flight: i64,
+    paced_interval_ms: i64,
+    paced_quiet_secs: i64,
     lease_secs: i64,
     max_attempts: i64,
     backoff_base_ms: i64,
@@ -644,6 +653,9 @@ impl Settings {
         let o = raw.outbox;
         let poll = range("outbox.poll_interval_ms", o.poll_interval_ms, 10, 60_000)?;
         let batch = range("outbox.batch_size", o.batch_size, 1, 1000)?;
+        let in_flight = range("outbox.max_in_flight", o.max_in_flight, 1, 4096)?;
+        let paced = range("outbox.paced_interval_ms", o.paced_interval_ms, 1, 60_000)?;
+        let quiet = range("outbox.paced_quiet_secs", o.paced_quiet_secs, 1, 3600)?;
         let lease = range("outbox.lease_secs", o.lease_secs, 5, 3600)?;
         let attempts = range("outbox.max_attempts", o.max_attempts, 1, 1000)?;
         let base = range("outbox.backoff_base_ms", o.backoff_base_ms, 1, 3_600_000)?;
@@ -787,6 +799,9 @@ impl Settings {
             outbox: OutboxSettings {
                 poll_interval: Duration::from_millis(poll as u64),
                 batch_size: batch,
+                max_in_flight: in_flight as usize,
+                paced_interval: Duration::from_millis(paced as u64),
+                paced_quiet: Duration::from_secs(quiet as u64),
                 lease: Duration::from_secs(lease as u64),
                 max_attempts: attempts,
                 backoff_base: Duration::from_millis(base as u64),

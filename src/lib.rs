@@ -16,8 +16,8 @@
 //! - [`slack`]: the only module that knows Slack (routes, verification, Block Kit, Web API).
 //! - [`console`]: `otagai try`, the same application core driven from a terminal.
 //! - [`server`]: HTTP on hyper with timeouts and a connection cap.
-//! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`]: settings, message catalogs,
-//!   the time, wiring, logs.
+//! - [`config`], [`i18n`], [`clock`], [`startup`], [`telemetry`], [`metrics`]: settings,
+//!   message catalogs, the time, wiring, logs, `/metrics`.
 //! - [`files`]: the database and exports are created private to the account (0600, folders
 //!   0700).
 //!
@@ -34,6 +34,7 @@ pub mod console;
 pub mod domain;
 pub mod files;
 pub mod i18n;
+pub mod metrics;
 pub mod outbox;
 pub mod scheduler;
 pub mod server;

@@ -1,7 +1,9 @@
 //! Building and running the application: settings -> store -> app -> HTTP server + outbox
 //! worker + scheduler, until a shutdown signal.
 
-use crate::app::{App, Clock, DirectoryError, DirectoryUser, SystemClock, UserDirectory};
+use crate::app::{
+    App, Clock, DirectoryError, DirectoryUser, SingleFlight, SystemClock, UserDirectory,
+};
 use crate::config::{ConfigError, Deployment, Secret, Settings};
 use crate::domain::{PulseKey, UserId};
 use crate::outbox::{Deliver, DeliveryError, OutboxWorker};
@@ -14,6 +16,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+/// Connections of the outbox worker's own pool: one claims or records (in batches) while
+/// another reads a post's version for a redraw.
+const WORKER_CONNECTIONS: u32 = 2;
+
 /// A built application: bound to its port, migrations applied, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -25,6 +31,9 @@ pub struct Application {
     deliver: Arc<dyn Deliver>,
     /// The Web API, for what cannot go through the outbox (opening a modal).
     slack: Arc<SlackApi>,
+    /// The database as the outbox worker reaches it: a small pool of its own, so it never
+    /// waits behind request handlers for a connection.
+    worker_store: Store,
     run_worker: bool,
     run_scheduler: bool,
 }
@@ -36,6 +45,7 @@ impl Application {
         let store =
             Store::connect(&deployment.database_url, settings.database.max_connections).await?;
         store.migrate().await?;
+        let worker_store = store.with_own_pool(WORKER_CONNECTIONS).await?;
         let slack = Arc::new(SlackApi::new(
             &deployment.slack_api_url,
             secrets.bot_token.expose(),
@@ -45,7 +55,8 @@ impl Application {
         let listener = TcpListener::bind(&deployment.listen)
             .await
             .with_context(|| format!("binding {}", deployment.listen))?;
-        let directory: Arc<dyn UserDirectory> = slack.clone();
+        // One users.info per person at a time, however many requests need them at once.
+        let directory: Arc<dyn UserDirectory> = Arc::new(SingleFlight::new(slack.clone()));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let app = App {
             store,
@@ -62,6 +73,7 @@ impl Application {
             app_token: secrets.app_token,
             deliver: slack.clone(),
             slack,
+            worker_store,
             run_worker: true,
             run_scheduler: true,
         })
@@ -96,7 +108,7 @@ impl Application {
     /// A worker over this application's store, delivering to Slack.
     pub fn worker(&self) -> OutboxWorker {
         OutboxWorker::new(
-            self.app.store.clone(),
+            self.worker_store.clone(),
             self.deliver.clone(),
             self.app.settings.outbox.clone(),
             self.app.outbox_wake.clone(),
@@ -141,6 +153,7 @@ impl Application {
             let _ = s.await;
         }
         self.app.store.close().await;
+        self.worker_store.close().await;
         Ok(())
     }
 }

@@ -20,7 +20,7 @@ pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModa
 pub use export::export_ledger_csv;
 pub use forget::{ForgetReport, confirms, forget_user};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
-pub use users::{DirectoryError, DirectoryUser, UserDirectory};
+pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError, CommandKind};
 use crate::config::Settings;
@@ -168,8 +168,7 @@ impl App {
         conn: &mut Conn,
         message: OutboundMessage,
     ) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(&message)?;
-        storage::outbox::enqueue(conn, &payload, storage::millis(self.clock.now())).await?;
+        crate::outbox::enqueue(conn, &message, storage::millis(self.clock.now())).await?;
         Ok(())
     }
 

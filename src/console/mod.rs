@@ -37,7 +37,7 @@ mod time;
 
 use crate::app::{App, CommandRequest, ThanksModal};
 use crate::clock::ShiftedClock;
-use crate::config::{AskTopic, Settings};
+use crate::config::{AskTopic, OutboxSettings, Settings};
 use crate::domain::{ChannelId, Expert, Locale, UserId};
 use crate::outbox::OutboxWorker;
 use crate::storage::Store;
@@ -140,7 +140,11 @@ pub async fn run(
             clock: clock.clone(),
             last_ts: Mutex::new(0),
         }),
-        settings.outbox.clone(),
+        // One message at a time: the console shows them in the order they were written.
+        OutboxSettings {
+            max_in_flight: 1,
+            ..settings.outbox.clone()
+        },
         wake,
     )
     .with_clock(clock.clone());

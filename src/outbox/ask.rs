@@ -45,16 +45,16 @@ pub struct Announce {
 }
 
 impl Announce {
-    /// An ephemeral answer to the asker's `/ask`, as an outbox payload.
-    pub fn reply(&self, body: super::Body) -> serde_json::Result<String> {
-        serde_json::to_string(&super::OutboundMessage {
+    /// An ephemeral answer to the asker's `/ask`.
+    pub fn reply(&self, body: super::Body) -> super::OutboundMessage {
+        super::OutboundMessage {
             to: super::Destination::ResponseUrl {
                 url: self.response_url.clone(),
                 replace_original: false,
             },
             locale: self.locale,
             body,
-        })
+        }
     }
 }
 

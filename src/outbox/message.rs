@@ -37,6 +37,38 @@ pub enum Destination {
     },
 }
 
+impl Destination {
+    /// The place a message goes, as the outbox orders it: messages with one key leave in the
+    /// order they were written, one at a time. A `chat.update` shares its channel's key, so a
+    /// redraw never overtakes the post it redraws (nor an earlier redraw); a thread is a place
+    /// of its own, as are a DM and a response_url.
+    pub fn order_key(&self) -> String {
+        match self {
+            Destination::Channel { channel, .. } | Destination::Update { channel, .. } => {
+                format!("C:{channel}")
+            }
+            Destination::Thread { channel, thread_ts } => format!("T:{channel}/{thread_ts}"),
+            Destination::Direct { user } => format!("D:{user}"),
+            Destination::ResponseUrl { url, .. } => format!("R:{url}"),
+        }
+    }
+}
+
+impl Destination {
+    /// What a 429 on a send here is about: Slack limits `chat.postMessage` per channel (a DM's
+    /// channel is the person's), `chat.update` per workspace, and each response_url on its own.
+    pub fn rate_scope(&self) -> String {
+        match self {
+            Destination::Channel { channel, .. } | Destination::Thread { channel, .. } => {
+                format!("chat.postMessage:{channel}")
+            }
+            Destination::Direct { user } => format!("chat.postMessage:{user}"),
+            Destination::Update { .. } => "chat.update".into(),
+            Destination::ResponseUrl { url, .. } => format!("response_url:{url}"),
+        }
+    }
+}
+
 /// What the message says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -2,14 +2,16 @@
 //! table in their own transaction; the [`worker`] claims them with a lease, hands each to a
 //! [`Deliver`] (Slack in production, the console in `otagai try`) and records the outcome.
 //!
-//! Delivery is at-least-once with the smallest window we can give it: a message is marked sent
-//! right after Slack accepts it, a graceful stop finishes the message in hand, and only a crash
-//! between Slack's answer and that mark can send a message twice. Nothing is ever dropped:
-//! 429 waits `Retry-After`, 5xx and timeouts back off, permanent errors are kept with the reason.
+//! Sends run side by side, one at a time per destination, in the order written. A post carries
+//! its outbox id in Slack's message metadata, so after a crash mid-send the worker looks before
+//! sending again: exactly once where Slack can be read back, at-least-once for response_urls.
+//! Nothing is ever dropped: a 429 pauses what it was about for `Retry-After`, 5xx and timeouts
+//! back off, permanent errors are kept with the reason. See docs/design.md, "The outbox".
 
 mod ask;
 mod message;
 mod one_on_one;
+pub mod pace;
 pub mod worker;
 
 pub use ask::{Announce, AskNudge, AskPost, NudgeText, excerpt, permalink};
@@ -17,7 +19,19 @@ pub use message::{Body, Destination, OutboundMessage};
 pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
 
+use crate::storage::{self, Conn};
 use std::time::Duration;
+
+/// Writes `message` to the outbox inside the caller's transaction, with the key that keeps its
+/// destination's order ([`Destination::order_key`]).
+pub async fn enqueue(
+    conn: &mut Conn,
+    message: &OutboundMessage,
+    now_ms: i64,
+) -> anyhow::Result<i64> {
+    let payload = serde_json::to_string(message)?;
+    Ok(storage::outbox::enqueue(conn, &payload, &message.to.order_key(), now_ms).await?)
+}
 
 /// Why a message could not be delivered this time.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +51,28 @@ pub enum DeliveryError {
 #[async_trait::async_trait]
 pub trait Deliver: Send + Sync {
     async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError>;
+
+    /// Delivers outbox message `outbox_id`, tagged with its id where the destination keeps
+    /// such a tag (Slack's message metadata), so [`Deliver::find_delivered`] can find it.
+    async fn deliver_tagged(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        let _ = outbox_id;
+        self.deliver(message).await
+    }
+
+    /// Whether tagged message `outbox_id`, whose earlier attempt's outcome is unknown, is
+    /// already there. `Ok(None)`: not found, or it cannot be looked up (a response_url).
+    async fn find_delivered(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        let _ = (message, outbox_id);
+        Ok(None)
+    }
 }
 
 /// What Slack said about a delivered message.

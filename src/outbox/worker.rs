@@ -1,13 +1,20 @@
 //! The delivery worker. [`OutboxWorker::try_execute_task`] is one step (claim a batch, send,
-//! record) that tests drive directly; [`OutboxWorker::run`] repeats it until shutdown.
+//! record) that tests drive directly; [`OutboxWorker::run`] is the long-running form: it keeps
+//! up to `max_in_flight` sends going, records finished ones together and claims more as room
+//! frees up. Either way a claim holds at most one message per destination, so sends run side
+//! by side only between different destinations and each destination keeps its order.
 
+use super::pace::Pacer;
 use super::{Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
-use crate::storage::{self, Store, outbox};
+use crate::storage::outbox::{self, Claimed};
+use crate::storage::{self, Store};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,8 +22,11 @@ pub struct Outcome {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
-    /// Slack asked us to slow down: the worker pauses this long before its next step.
+    /// Slack asked to slow down (the longest Retry-After of the step). Only what the 429 was
+    /// about waits: that channel, or that method.
     pub pause: Option<Duration>,
+    /// The soonest a message put back for later (a retry, a paced send) is due again.
+    pub wake_in: Option<Duration>,
 }
 
 impl Outcome {
@@ -36,6 +46,8 @@ pub struct OutboxWorker {
     wake: Arc<Notify>,
     /// The clock the use-cases stamp messages with.
     clock: Arc<dyn Clock>,
+    /// What Slack rate limited lately, paused and paced.
+    pacer: Arc<Pacer>,
 }
 
 impl OutboxWorker {
@@ -48,8 +60,9 @@ impl OutboxWorker {
         Self {
             store,
             deliver,
-            settings,
+            settings: settings.clone(),
             owner: format!("worker-{}", uuid::Uuid::new_v4()),
+            pacer: Arc::new(Pacer::new(settings.paced_interval, settings.paced_quiet)),
             wake,
             clock: Arc::new(SystemClock),
         }
@@ -61,71 +74,165 @@ impl OutboxWorker {
         self
     }
 
-    /// One step: claim up to a batch of due messages and deliver them in order.
+    /// One step: claim up to a batch of due messages (of each destination its oldest), send
+    /// up to `max_in_flight` of them at a time, and record every outcome in one transaction.
     #[tracing::instrument(name = "outbox_step", skip(self), fields(owner = %self.owner))]
     pub async fn try_execute_task(&self) -> anyhow::Result<Outcome> {
         self.step(None).await
     }
 
-    /// One step; with `shutdown`, a stop request between two messages gives the rest back.
-    async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
+    /// Claims up to `limit` due messages for this worker.
+    async fn claim(&self, limit: usize) -> anyhow::Result<Vec<Claimed>> {
         let now = self.clock.now();
-        // Past half the lease, the rest of the batch goes back: another worker may take over a
-        // message whose lease ran out, so none may be sent that close to the end.
-        let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
         let lease_until = now + chrono::Duration::from_std(self.settings.lease)?;
-        let claimed = outbox::claim(
+        outbox::claim(
             &self.store,
             &self.owner,
             storage::millis(now),
             storage::millis(lease_until),
-            self.settings.batch_size,
+            limit as i64,
         )
-        .await?;
-        let mut outcome = Outcome::default();
-        let mut batch = claimed.into_iter();
-        let mut held = batch.by_ref().peekable();
-        while let Some(item) = held.next_if(|_| {
-            tokio::time::Instant::now() < use_by && !shutdown.is_some_and(|s| *s.borrow())
-        }) {
-            let message: OutboundMessage = match serde_json::from_str(&item.payload) {
-                Ok(m) => m,
-                Err(e) => {
-                    tracing::error!(id = item.id, error = %e, "unreadable outbox message");
-                    outbox::mark_failed(
-                        &self.store,
-                        item.id,
-                        &self.owner,
-                        &format!("unreadable: {e}"),
-                    )
-                    .await?;
-                    outcome.failed += 1;
-                    continue;
+        .await
+    }
+
+    /// Starts sending `item` on its own task.
+    fn start(&self, set: &mut JoinSet<Done>, item: Claimed) {
+        set.spawn(attempt(
+            self.store.clone(),
+            self.deliver.clone(),
+            self.pacer.clone(),
+            item,
+        ));
+    }
+
+    /// One step; with `shutdown`, a stop request gives back what has not started.
+    async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
+        // Past half the lease, the rest of the batch goes back: another worker may take over a
+        // message whose lease ran out, so none may be sent that close to the end.
+        let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
+        let claimed = self.claim(self.settings.batch_size as usize).await?;
+        let mut queue = claimed.into_iter();
+        let mut set = JoinSet::new();
+        let mut done = Vec::new();
+        loop {
+            while set.len() < self.settings.max_in_flight
+                && tokio::time::Instant::now() < use_by
+                && !shutdown.is_some_and(|s| *s.borrow())
+            {
+                match queue.next() {
+                    Some(item) => self.start(&mut set, item),
+                    None => break,
                 }
-            };
-            if self.superseded(&message).await? {
-                tracing::info!(
-                    id = item.id,
-                    "post update superseded by a newer one; dropped"
-                );
-                outbox::mark_sent(&self.store, item.id, &self.owner, storage::millis(now)).await?;
-                outcome.sent += 1;
-                continue;
             }
-            let result = self.deliver.deliver(&message).await;
-            let now_ms = storage::millis(self.clock.now());
-            match result {
-                Ok(delivered) => {
-                    self.record_sent(item.id, &message, &delivered, now_ms)
+            let Some(finished) = set.join_next().await else {
+                break;
+            };
+            done.push(finished?);
+        }
+        // After a stop request or near the lease's end, the rest of the batch goes back to the
+        // queue, in order.
+        let rest: Vec<i64> = queue.map(|c| c.id).collect();
+        outbox::release_many(&self.store, &rest, &self.owner).await?;
+        self.record(done).await
+    }
+
+    /// Records what became of sent messages, all in one transaction. A help request's first
+    /// post also records where Slack put it (so reactions and thread replies find the request)
+    /// and queues the link for the asker: the link is written only once the question is in
+    /// Slack, so it can never arrive first.
+    async fn record(&self, done: Vec<Done>) -> anyhow::Result<Outcome> {
+        let mut outcome = Outcome::default();
+        if done.is_empty() {
+            return Ok(outcome);
+        }
+        let now_ms = storage::millis(self.clock.now());
+        let now = tokio::time::Instant::now();
+        let mut wake = false;
+        let soonest = |outcome: &mut Outcome, d: Duration| {
+            outcome.wake_in = Some(outcome.wake_in.map_or(d, |w| w.min(d)));
+        };
+        let mut sent = Vec::new();
+        let mut tx = self.store.begin().await?;
+        let m = &crate::metrics::METRICS;
+        for Done {
+            id,
+            attempts,
+            message,
+            verdict,
+        } in done
+        {
+            let method = message
+                .as_ref()
+                .map_or("unknown", |msg| crate::metrics::method_of(&msg.to));
+            match &verdict {
+                Verdict::Tried(Ok(_)) => m.outbox_sent.with_label_values(&[method]).inc(),
+                Verdict::Tried(Err(DeliveryError::RateLimited(_))) => {
+                    m.outbox_rate_limited.with_label_values(&[method]).inc();
+                    m.outbox_retries.with_label_values(&[method]).inc();
+                }
+                Verdict::Deferred(_) => m.outbox_retries.with_label_values(&[method]).inc(),
+                Verdict::Tried(Err(DeliveryError::Transient(_)))
+                    if attempts + 1 < self.settings.max_attempts =>
+                {
+                    m.outbox_retries.with_label_values(&[method]).inc()
+                }
+                Verdict::Tried(Err(_)) | Verdict::Unreadable(_) => {
+                    m.outbox_failed.with_label_values(&[method]).inc()
+                }
+                Verdict::Superseded => {}
+            }
+            match verdict {
+                Verdict::Unreadable(e) => {
+                    tracing::error!(id, error = %e, "unreadable outbox message");
+                    outbox::mark_failed_in(&mut tx, id, &self.owner, &format!("unreadable: {e}"))
                         .await?;
+                    outcome.failed += 1;
+                }
+                Verdict::Superseded => {
+                    tracing::info!(id, "post update superseded by a newer one; dropped");
+                    sent.push(id);
                     outcome.sent += 1;
                 }
-                Err(DeliveryError::RateLimited(wait)) => {
-                    tracing::warn!(id = item.id, ?wait, "Slack rate limit: waiting Retry-After");
+                Verdict::Tried(Ok(delivered)) => {
+                    let message = message.as_ref().expect("a sent message was read");
+                    if self
+                        .record_post(&mut tx, message, &delivered, now_ms)
+                        .await?
+                    {
+                        wake = true;
+                    }
+                    sent.push(id);
+                    outcome.sent += 1;
+                }
+                Verdict::Deferred(until) => {
+                    // Its scope is paused or paced: back in the queue, still the head of its
+                    // destination, due when its slot comes. Not an attempt.
+                    let wait = until.saturating_duration_since(now);
                     let next = now_ms + wait.as_millis() as i64;
-                    outbox::mark_retry(
-                        &self.store,
-                        item.id,
+                    outbox::mark_retry_in(
+                        &mut tx,
+                        id,
+                        &self.owner,
+                        next,
+                        "paced after a 429",
+                        false,
+                    )
+                    .await?;
+                    soonest(&mut outcome, wait);
+                    outcome.retried += 1;
+                }
+                Verdict::Tried(Err(DeliveryError::RateLimited(wait))) => {
+                    let scope = message
+                        .as_ref()
+                        .map(|m| m.to.rate_scope())
+                        .unwrap_or_default();
+                    tracing::warn!(id, ?wait, %scope, "Slack rate limit: this scope waits Retry-After");
+                    self.pacer.limited(&scope, wait, now);
+                    soonest(&mut outcome, wait);
+                    let next = now_ms + wait.as_millis() as i64;
+                    outbox::mark_retry_in(
+                        &mut tx,
+                        id,
                         &self.owner,
                         next,
                         "rate limited (429)",
@@ -133,141 +240,270 @@ impl OutboxWorker {
                     )
                     .await?;
                     outcome.retried += 1;
-                    outcome.pause = Some(wait);
-                    break;
+                    outcome.pause = outcome.pause.max(Some(wait));
                 }
-                Err(DeliveryError::Transient(reason))
-                    if item.attempts + 1 < self.settings.max_attempts =>
+                Verdict::Tried(Err(DeliveryError::Transient(reason)))
+                    if attempts + 1 < self.settings.max_attempts =>
                 {
-                    let delay = backoff(&self.settings, item.attempts);
-                    tracing::warn!(id = item.id, attempt = item.attempts + 1, ?delay, %reason, "delivery failed, will retry");
+                    let delay = backoff(&self.settings, attempts);
+                    soonest(&mut outcome, delay);
+                    tracing::warn!(id, attempt = attempts + 1, ?delay, %reason, "delivery failed, will retry");
                     let next = now_ms + delay.as_millis() as i64;
-                    outbox::mark_retry(&self.store, item.id, &self.owner, next, &reason, true)
-                        .await?;
+                    outbox::mark_retry_in(&mut tx, id, &self.owner, next, &reason, true).await?;
                     outcome.retried += 1;
                 }
-                Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
-                    tracing::error!(id = item.id, %reason, "message could not be delivered; kept as failed");
-                    outbox::mark_failed(&self.store, item.id, &self.owner, &reason).await?;
-                    self.tell_asker_not_posted(&message, now_ms).await?;
+                Verdict::Tried(Err(
+                    DeliveryError::Transient(reason) | DeliveryError::Permanent(reason),
+                )) => {
+                    tracing::error!(id, %reason, "message could not be delivered; kept as failed");
+                    outbox::mark_failed_in(&mut tx, id, &self.owner, &reason).await?;
+                    if let Some(m) = &message
+                        && tell_asker_not_posted(&mut tx, m, now_ms).await?
+                    {
+                        wake = true;
+                    }
                     outcome.failed += 1;
                 }
             }
         }
-        // After a 429, a stop request or near the lease's end, the rest of the batch goes back
-        // to the queue, in order.
-        for rest in held {
-            outbox::release(&self.store, rest.id, &self.owner).await?;
-        }
-        Ok(outcome)
-    }
-
-    /// Marks a message sent. A help request's first post also records where Slack put it (so
-    /// reactions and thread replies find the request) and queues the link for the asker, in
-    /// the same transaction.
-    async fn record_sent(
-        &self,
-        id: i64,
-        message: &OutboundMessage,
-        delivered: &Delivered,
-        now_ms: i64,
-    ) -> anyhow::Result<()> {
-        let mut tx = self.store.begin().await?;
-        outbox::mark_sent_in(&mut tx, id, &self.owner, now_ms).await?;
-        let mut wake = false;
-        if let (Body::AskPost(post), Destination::Channel { channel, .. }, Some(ts)) =
-            (&message.body, &message.to, &delivered.ts)
-        {
-            // The recorded ts, which is this one unless an earlier send of the same post got
-            // through before a crash: the link must point where reactions and replies count.
-            let recorded = storage::ask::set_post_ts(&mut tx, post.request_id, ts).await?;
-            if let (Some(a), Some(ts)) = (&post.announce, recorded) {
-                let link = super::permalink(a.team_domain.as_deref(), channel.as_str(), &ts);
-                let body = Body::AskPosted {
-                    channel: channel.clone(),
-                    link,
-                };
-                outbox::enqueue(&mut tx, &a.reply(body)?, now_ms).await?;
-                wake = true;
-            }
-        }
+        outbox::mark_many_sent_in(&mut tx, &sent, &self.owner, now_ms).await?;
         tx.commit().await?;
         if wake {
             self.wake.notify_one();
         }
-        Ok(())
+        Ok(outcome)
     }
 
-    /// Whether `message` re-renders a question's post that a newer rendering has replaced
-    /// (a retried update delivered after a later one must not put an old state back).
-    async fn superseded(&self, message: &OutboundMessage) -> anyhow::Result<bool> {
-        let (Body::AskPost(post), Destination::Update { .. }) = (&message.body, &message.to) else {
+    /// For a help request's first post: records its ts and queues the link for the asker.
+    /// True when a message was queued.
+    async fn record_post(
+        &self,
+        tx: &mut storage::Tx,
+        message: &OutboundMessage,
+        delivered: &Delivered,
+        now_ms: i64,
+    ) -> anyhow::Result<bool> {
+        let (Body::AskPost(post), Destination::Channel { channel, .. }, Some(ts)) =
+            (&message.body, &message.to, &delivered.ts)
+        else {
             return Ok(false);
         };
-        let mut conn = self.store.pool().acquire().await?;
-        let current = storage::ask::post_version(&mut conn, post.request_id).await?;
-        Ok(current.is_some_and(|v| post.version < v))
-    }
-
-    /// When a question could not be posted for good (the bot is not in the channel), the
-    /// asker hears so instead of waiting for answers that cannot come.
-    async fn tell_asker_not_posted(
-        &self,
-        message: &OutboundMessage,
-        now_ms: i64,
-    ) -> anyhow::Result<()> {
-        let (Body::AskPost(post), Destination::Channel { channel, .. }) =
-            (&message.body, &message.to)
-        else {
-            return Ok(());
+        // The recorded ts, which is this one unless an earlier send of the same post got
+        // through before a crash: the link must point where reactions and replies count.
+        let recorded = storage::ask::set_post_ts(tx, post.request_id, ts).await?;
+        let (Some(a), Some(ts)) = (&post.announce, recorded) else {
+            return Ok(false);
         };
-        let Some(a) = &post.announce else {
-            return Ok(());
-        };
-        let reply = a.reply(Body::AskNotPosted {
+        let link = super::permalink(a.team_domain.as_deref(), channel.as_str(), &ts);
+        let body = Body::AskPosted {
             channel: channel.clone(),
-        })?;
-        let mut tx = self.store.begin().await?;
-        storage::ask::withdraw_unposted(&mut tx, post.request_id).await?;
-        outbox::enqueue(&mut tx, &reply, now_ms).await?;
-        tx.commit().await?;
-        self.wake.notify_one();
-        Ok(())
+            link,
+        };
+        super::enqueue(tx, &a.reply(body), now_ms).await?;
+        Ok(true)
     }
 
-    /// Delivers until `shutdown` turns true, finishing the message in hand first.
+    /// Delivers until `shutdown` turns true, then finishes the messages in flight and records
+    /// them. Up to `max_in_flight` sends run at once; finished ones are recorded together and
+    /// the room they leave is filled by the next claim, so a slow send holds up only its own
+    /// destination.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, "outbox worker started");
+        let max = self.settings.max_in_flight;
+        let mut set: JoinSet<Done> = JoinSet::new();
+        // The ids being sent. A claim never returns one of them while its lease holds, but the
+        // clock may jump (a test moving it, the wall clock corrected): a message this worker is
+        // still sending must not be started a second time.
+        let mut sending: HashSet<i64> = HashSet::new();
+        let mut claim_now = true;
+        let mut stopping = false;
+        // When a message put back for later (a retry, a paced send) is due again.
+        let mut due_at: Option<tokio::time::Instant> = None;
         loop {
-            if *shutdown.borrow() {
+            stopping |= *shutdown.borrow();
+            if due_at.is_some_and(|t| tokio::time::Instant::now() >= t) {
+                due_at = None;
+                claim_now = true;
+            }
+            let room = max.saturating_sub(set.len());
+            if claim_now && !stopping && room > 0 {
+                let limit = room.min(self.settings.batch_size as usize);
+                match self.claim(limit).await {
+                    Ok(items) => {
+                        // A full claim says more may be due: claim again at once.
+                        claim_now = items.len() == limit;
+                        for item in items {
+                            if sending.insert(item.id) {
+                                self.start(&mut set, item);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = ?e, "claiming outbox messages failed");
+                        claim_now = false;
+                    }
+                }
+                if claim_now && set.len() < max {
+                    continue;
+                }
+            }
+            if stopping && set.is_empty() {
                 break;
             }
-            let outcome = self.step(Some(&shutdown)).await;
-            match outcome {
-                // Slack asked for a pause: new messages wait too, or they would hit the limit.
-                Ok(Outcome {
-                    pause: Some(wait), ..
-                }) => {
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = shutdown.changed() => {}
-                    }
+            let due = async {
+                match due_at {
+                    Some(t) => tokio::time::sleep_until(t).await,
+                    None => std::future::pending().await,
                 }
-                Ok(o) if o.handled() > 0 => {}
-                other => {
-                    if let Err(e) = other {
-                        tracing::error!(error = ?e, "outbox step failed");
+            };
+            tokio::select! {
+                Some(first) = set.join_next(), if !set.is_empty() => {
+                    let mut finished = vec![first];
+                    while let Some(more) = set.try_join_next() {
+                        finished.push(more);
                     }
-                    tokio::select! {
-                        _ = tokio::time::sleep(self.settings.poll_interval) => {}
-                        _ = self.wake.notified() => {}
-                        _ = shutdown.changed() => {}
+                    let done = finished
+                        .into_iter()
+                        .filter_map(|r| r.inspect_err(|e| tracing::error!(error = ?e, "a send task failed")).ok())
+                        .inspect(|d: &Done| {
+                            sending.remove(&d.id);
+                        })
+                        .collect();
+                    match self.record(done).await {
+                        Ok(Outcome { wake_in: Some(wait), .. }) => {
+                            let at = tokio::time::Instant::now() + wait;
+                            due_at = Some(due_at.map_or(at, |d| d.min(at)));
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = ?e, "recording outbox outcomes failed"),
                     }
+                    claim_now = true;
                 }
+                _ = self.wake.notified(), if !stopping => claim_now = true,
+                _ = tokio::time::sleep(self.settings.poll_interval), if !stopping => claim_now = true,
+                _ = due => {}
+                _ = shutdown.changed(), if !stopping => stopping = true,
             }
         }
         tracing::info!(owner = %self.owner, "outbox worker stopped");
     }
+}
+
+/// A claimed message once its send is over.
+struct Done {
+    id: i64,
+    attempts: i64,
+    message: Option<OutboundMessage>,
+    verdict: Verdict,
+}
+
+enum Verdict {
+    /// The payload could not be read: kept as failed.
+    Unreadable(String),
+    /// A redraw that a newer one has replaced: not sent, counted as done.
+    Superseded,
+    /// Its rate-limit scope is paused or paced: not sent, due again at this instant.
+    Deferred(tokio::time::Instant),
+    /// What Slack said.
+    Tried(Result<Delivered, DeliveryError>),
+}
+
+/// Reads and sends one claimed message.
+async fn attempt(
+    store: Store,
+    deliver: Arc<dyn Deliver>,
+    pacer: Arc<Pacer>,
+    item: Claimed,
+) -> Done {
+    let message: OutboundMessage = match serde_json::from_str(&item.payload) {
+        Ok(m) => m,
+        Err(e) => {
+            return Done {
+                id: item.id,
+                attempts: item.attempts,
+                message: None,
+                verdict: Verdict::Unreadable(e.to_string()),
+            };
+        }
+    };
+    let verdict = match superseded(&store, &message).await {
+        Ok(true) => Verdict::Superseded,
+        Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
+            Some(until) => Verdict::Deferred(until),
+            None => Verdict::Tried(send_once(deliver.as_ref(), &item, &message).await),
+        },
+
+        Err(e) => Verdict::Tried(Err(DeliveryError::Transient(format!(
+            "reading the post's version: {e}"
+        )))),
+    };
+    Done {
+        id: item.id,
+        attempts: item.attempts,
+        message: Some(message),
+        verdict,
+    }
+}
+
+/// Sends `message`, unless an earlier attempt whose outcome is unknown already got it there.
+async fn send_once(
+    deliver: &dyn Deliver,
+    item: &Claimed,
+    message: &OutboundMessage,
+) -> Result<Delivered, DeliveryError> {
+    if item.in_doubt {
+        match deliver.find_delivered(message, item.id).await {
+            Ok(Some(found)) => {
+                tracing::info!(
+                    id = item.id,
+                    "an earlier attempt got through: not sent again"
+                );
+                return Ok(found);
+            }
+            Ok(None) => {}
+            // The conversation cannot be read (a scope missing, the bot not in it): better
+            // twice than never.
+            Err(DeliveryError::Permanent(reason)) => {
+                tracing::warn!(id = item.id, %reason, "cannot look for an earlier attempt; sending again");
+            }
+            // Slack busy or limited: look again later rather than send blind.
+            Err(e) => return Err(e),
+        }
+    }
+    deliver.deliver_tagged(message, item.id).await
+}
+
+/// Whether `message` re-renders a question's post that a newer rendering has replaced
+/// (a retried update delivered after a later one must not put an old state back).
+async fn superseded(store: &Store, message: &OutboundMessage) -> anyhow::Result<bool> {
+    let (Body::AskPost(post), Destination::Update { .. }) = (&message.body, &message.to) else {
+        return Ok(false);
+    };
+    let mut conn = store.pool().acquire().await?;
+    let current = storage::ask::post_version(&mut conn, post.request_id).await?;
+    Ok(current.is_some_and(|v| post.version < v))
+}
+
+/// When a question could not be posted for good (the bot is not in the channel), the asker
+/// hears so instead of waiting for answers that cannot come. True when a message was queued.
+async fn tell_asker_not_posted(
+    tx: &mut storage::Tx,
+    message: &OutboundMessage,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
+    let (Body::AskPost(post), Destination::Channel { channel, .. }) = (&message.body, &message.to)
+    else {
+        return Ok(false);
+    };
+    let Some(a) = &post.announce else {
+        return Ok(false);
+    };
+    let reply = a.reply(Body::AskNotPosted {
+        channel: channel.clone(),
+    });
+    storage::ask::withdraw_unposted(tx, post.request_id).await?;
+    super::enqueue(tx, &reply, now_ms).await?;
+    Ok(true)
 }
 
 /// Exponential backoff: base × 2^attempts, capped.

@@ -71,7 +71,15 @@ impl Scheduler {
                 _ = interval.tick() => {}
                 _ = shutdown.wait_for(|s| *s) => break,
             }
-            match self.app.run_due_jobs(self.app.clock.now(), false).await {
+            let started = std::time::Instant::now();
+            let ran = self.app.run_due_jobs(self.app.clock.now(), false).await;
+            let m = &crate::metrics::METRICS;
+            m.scheduler_pass_duration
+                .observe(started.elapsed().as_secs_f64());
+            if let Ok(r) = &ran {
+                m.reminders_queued.inc_by(r.queued as u64);
+            }
+            match ran {
                 Ok(r) if r.queued > 0 => {
                     tracing::info!(queued = r.queued, considered = r.considered, "due jobs ran")
                 }

@@ -6,6 +6,7 @@ use super::blocks;
 use super::response_url::ResponseUrls;
 use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
 use crate::domain::UserId;
+use crate::outbox::pace::Pacer;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -26,7 +27,14 @@ pub struct SlackApi {
     response_urls: ResponseUrls,
     /// What Slack last said about the bot token.
     auth: Arc<RwLock<AuthState>>,
+    /// users.info's tier (Tier 4, about 100 calls a minute): after a 429 every caller waits
+    /// its Retry-After, then calls are paced until Slack has been quiet a while.
+    users_info: Arc<Pacer>,
 }
+
+/// The longest a lookup waits for users.info's pause or pace; past that it fails (a stale cache
+/// entry is used when there is one).
+const USERS_INFO_MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// What Slack last said about the bot token, for `/readyz` and the logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +95,33 @@ pub(crate) const WEB_API_METHODS: &[WebApiMethod] = &[
         call: "users.info",
         scopes: &["users:read"],
     },
+    // Exactly once across crashes: before re-sending a message whose outcome is unknown, look
+    // for it (by its metadata) in the conversation or thread, and find a DM's conversation.
+    WebApiMethod {
+        method: "conversations.history",
+        call: "conversations.history",
+        scopes: &[
+            "channels:history",
+            "groups:history",
+            "im:history",
+            "mpim:history",
+        ],
+    },
+    WebApiMethod {
+        method: "conversations.replies",
+        call: "conversations.replies",
+        scopes: &[
+            "channels:history",
+            "groups:history",
+            "im:history",
+            "mpim:history",
+        ],
+    },
+    WebApiMethod {
+        method: "conversations.open",
+        call: "conversations_open",
+        scopes: &["im:write"],
+    },
     // Whose token this is, at start and for /readyz: any token may ask.
     WebApiMethod {
         method: "auth.test",
@@ -143,6 +178,11 @@ impl SlackApi {
             timeout,
             response_urls: ResponseUrls::for_api(api_url),
             auth: Arc::new(RwLock::new(AuthState::Unknown)),
+            // Tier 4: about 100 a minute; quiet again after a minute without a 429.
+            users_info: Arc::new(Pacer::new(
+                Duration::from_millis(600),
+                Duration::from_secs(60),
+            )),
         })
     }
 
@@ -285,9 +325,16 @@ impl SlackApi {
     async fn post(
         &self,
         channel: &str,
-        content: SlackMessageContent,
+        mut content: SlackMessageContent,
         thread_ts: Option<&str>,
+        tag: Option<i64>,
     ) -> Result<Delivered, DeliveryError> {
+        if let Some(id) = tag {
+            content.metadata = Some(SlackMessageMetadata {
+                event_type: OUTBOX_EVENT_TYPE.into(),
+                event_payload: Some([("outbox_id".to_owned(), id.to_string())].into()),
+            });
+        }
         let mut req =
             SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_owned()), content);
         if let Some(ts) = thread_ts {
@@ -328,16 +375,36 @@ impl SlackApi {
     }
 }
 
-#[async_trait::async_trait]
-impl Deliver for SlackApi {
-    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+/// The `event_type` of the metadata on every message the outbox posts: its payload's
+/// `outbox_id` is how a re-send after a crash finds out whether the first attempt got through.
+pub const OUTBOX_EVENT_TYPE: &str = "otagai_outbox";
+
+/// How far back in a conversation a message in doubt is looked for.
+const HISTORY_LOOKBACK: u16 = 200;
+
+/// A page of conversations.history / conversations.replies, kept as JSON: only the ts and the
+/// metadata of each message matter here.
+#[derive(serde::Deserialize)]
+struct HistoryPage {
+    #[serde(default)]
+    messages: Vec<serde_json::Value>,
+}
+
+impl SlackApi {
+    /// Posts, updates or answers `message`; posts carry `tag` in their metadata.
+    async fn send(
+        &self,
+        message: &OutboundMessage,
+        tag: Option<i64>,
+    ) -> Result<Delivered, DeliveryError> {
         let content = blocks::render(message);
         match &message.to {
             Destination::Channel {
                 channel,
                 fallback_response_url,
             } => match (
-                self.post(channel.as_str(), content.clone(), None).await,
+                self.post(channel.as_str(), content.clone(), None, tag)
+                    .await,
                 fallback_response_url,
             ) {
                 (Err(DeliveryError::Permanent(code)), Some(url))
@@ -351,9 +418,10 @@ impl Deliver for SlackApi {
                 (result, _) => result,
             },
             // A user ID as the channel sends a DM from the bot.
-            Destination::Direct { user } => self.post(user.as_str(), content, None).await,
+            Destination::Direct { user } => self.post(user.as_str(), content, None, tag).await,
             Destination::Thread { channel, thread_ts } => {
-                self.post(channel.as_str(), content, Some(thread_ts)).await
+                self.post(channel.as_str(), content, Some(thread_ts), tag)
+                    .await
             }
             Destination::Update { channel, ts } => self.update(channel.as_str(), ts, content).await,
             Destination::ResponseUrl {
@@ -363,6 +431,117 @@ impl Deliver for SlackApi {
                 .respond(url, content, Visibility::Ephemeral, *replace_original)
                 .await
                 .map(|()| Delivered::default()),
+        }
+    }
+
+    /// The messages of a conversation (or of one thread in it), newest first, with metadata.
+    async fn recent(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+    ) -> Result<Vec<serde_json::Value>, DeliveryError> {
+        let limit = HISTORY_LOOKBACK.to_string();
+        let mut params = vec![
+            ("channel", Some(channel.to_owned())),
+            ("limit", Some(limit)),
+            ("include_all_metadata", Some("true".to_owned())),
+        ];
+        let span = tracing::debug_span!("slack_history");
+        let context = SlackClientApiCallContext {
+            rate_control_params: None,
+            token: Some(&self.token),
+            tracing_span: &span,
+            is_sensitive_url: false,
+        };
+        let connector = &self.client.http_api.connector;
+        // Each method by its name, so the table of Web API methods can find the call.
+        let page: Result<HistoryPage, SlackClientError> = match thread_ts {
+            Some(ts) => {
+                params.push(("ts", Some(ts.to_owned())));
+                connector
+                    .http_get("conversations.replies", &params, context)
+                    .await
+            }
+            None => {
+                connector
+                    .http_get("conversations.history", &params, context)
+                    .await
+            }
+        };
+        Ok(self.timed(async { page }).await?.messages)
+    }
+
+    /// The ID of the bot's DM conversation with `user` (conversations.open).
+    async fn im_channel(&self, user: &str) -> Result<String, DeliveryError> {
+        let req = SlackApiConversationsOpenRequest::new()
+            .with_users(vec![SlackUserId::new(user.to_owned())]);
+        let session = self.client.open_session(&self.token);
+        let resp = self.timed(session.conversations_open(&req)).await?;
+        Ok(resp.channel.id.to_string())
+    }
+}
+
+#[async_trait::async_trait]
+impl Deliver for SlackApi {
+    async fn deliver(&self, message: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+        self.send(message, None).await
+    }
+
+    async fn deliver_tagged(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        self.send(message, Some(outbox_id)).await
+    }
+
+    /// Looks for the message among the destination's recent messages by the `outbox_id` in
+    /// its metadata. A redraw (chat.update) is simply sent again: it is idempotent. A
+    /// response_url cannot be read back: it stays at-least-once.
+    async fn find_delivered(
+        &self,
+        message: &OutboundMessage,
+        outbox_id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        let (channel, thread_ts) = match &message.to {
+            Destination::Channel { channel, .. } => (channel.to_string(), None),
+            Destination::Thread { channel, thread_ts } => {
+                (channel.to_string(), Some(thread_ts.as_str()))
+            }
+            Destination::Direct { user } => (self.im_channel(user.as_str()).await?, None),
+            Destination::Update { .. } | Destination::ResponseUrl { .. } => return Ok(None),
+        };
+        let id = outbox_id.to_string();
+        let found = self
+            .recent(&channel, thread_ts)
+            .await?
+            .into_iter()
+            .find(|m| {
+                m["metadata"]["event_type"] == OUTBOX_EVENT_TYPE
+                    && (m["metadata"]["event_payload"]["outbox_id"] == id.as_str()
+                        || m["metadata"]["event_payload"]["outbox_id"] == outbox_id)
+            });
+        Ok(found.map(|m| Delivered {
+            ts: m["ts"].as_str().map(str::to_owned),
+        }))
+    }
+}
+
+impl SlackApi {
+    /// Waits for users.info's turn (at once unless Slack rate limited it lately).
+    async fn users_info_turn(&self) -> Result<(), DirectoryError> {
+        loop {
+            let now = tokio::time::Instant::now();
+            let Some(until) = self.users_info.admit("users.info", now) else {
+                return Ok(());
+            };
+            if until - now > USERS_INFO_MAX_WAIT {
+                return Err(DirectoryError(format!(
+                    "users.info is rate limited for {:?}",
+                    until - now
+                )));
+            }
+            tokio::time::sleep_until(until).await;
         }
     }
 }
@@ -409,13 +588,16 @@ impl SlackApi {
 #[async_trait::async_trait]
 impl UserDirectory for SlackApi {
     async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError> {
+        self.users_info_turn().await?;
         let mut answer = self.timed(self.get_users_info(user)).await;
         // users.info is Tier 4: a short 429 is worth one wait rather than refusing a thanks.
-        if let Err(DeliveryError::RateLimited(wait)) = answer
-            && wait <= Duration::from_secs(2)
-        {
-            tokio::time::sleep(wait).await;
-            answer = self.timed(self.get_users_info(user)).await;
+        if let Err(DeliveryError::RateLimited(wait)) = answer {
+            self.users_info
+                .limited("users.info", wait, tokio::time::Instant::now());
+            if wait <= USERS_INFO_MAX_WAIT {
+                self.users_info_turn().await?;
+                answer = self.timed(self.get_users_info(user)).await;
+            }
         }
         match answer {
             Ok(resp) => {

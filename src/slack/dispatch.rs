@@ -54,7 +54,17 @@ pub enum Ack {
 /// Handles one request from Slack and says what to acknowledge with.
 pub async fn dispatch(state: &SlackState, inbound: Inbound) -> Ack {
     match inbound {
-        Inbound::Command(cmd) => command(state, cmd).await,
+        Inbound::Command(cmd) => {
+            // How long Slack waits for its acknowledgement, by command, whatever the transport.
+            let started = std::time::Instant::now();
+            let label = crate::metrics::command_label(&cmd.command);
+            let ack = command(state, cmd).await;
+            crate::metrics::METRICS
+                .command_ack_duration
+                .with_label_values(&[label])
+                .observe(started.elapsed().as_secs_f64());
+            ack
+        }
         Inbound::Interaction(payload) => interaction(state, payload).await,
         Inbound::Event(body, retry) => event(state, body, retry).await,
     }

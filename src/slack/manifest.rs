@@ -269,7 +269,6 @@ mod tests {
         let m = manifest(&Settings::defaults(), &Transport::SocketMode);
         assert!(m.contains("socket_mode_enabled: true"));
         assert!(!m.contains("url:"), "{m}");
-        assert!(!m.contains("im:write"));
     }
 
     #[test]

@@ -21,7 +21,10 @@ use std::time::Duration;
 pub fn router(state: SlackState, signing_secret: Option<&str>, body_timeout: Duration) -> Router {
     let health = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready));
+        .route("/readyz", get(ready))
+        // Unauthenticated, like /healthz: counts and timings only, never who or what.
+        .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn(time_request));
     let Some(signing_secret) = signing_secret else {
         return health.with_state(state);
     };
@@ -33,11 +36,13 @@ pub fn router(state: SlackState, signing_secret: Option<&str>, body_timeout: Dur
     };
     let commands = Router::new()
         .route("/slack/commands", post(command))
-        .route_layer(verified(MAX_COMMAND_BYTES));
+        .route_layer(verified(MAX_COMMAND_BYTES))
+        .route_layer(axum::middleware::from_fn(time_request));
     let payloads = Router::new()
         .route("/slack/interactions", post(interaction))
         .route("/slack/events", post(event))
-        .route_layer(verified(MAX_PAYLOAD_BYTES));
+        .route_layer(verified(MAX_PAYLOAD_BYTES))
+        .route_layer(axum::middleware::from_fn(time_request));
     health
         .merge(commands)
         .merge(payloads)
@@ -45,6 +50,34 @@ pub fn router(state: SlackState, signing_secret: Option<&str>, body_timeout: Dur
         // from cutting in first.
         .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
         .with_state(state)
+}
+
+/// Prometheus text exposition of [`crate::metrics`].
+async fn metrics(State(state): State<SlackState>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::metrics::render(&state.app.store).await,
+    )
+        .into_response()
+}
+
+/// Times every request by its route pattern (never its concrete path).
+async fn time_request(
+    path: Option<axum::extract::MatchedPath>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    let route = path.as_ref().map_or("unmatched", |p| p.as_str());
+    crate::metrics::METRICS
+        .http_request_duration
+        .with_label_values(&[route])
+        .observe(started.elapsed().as_secs_f64());
+    resp
 }
 
 /// A slash command: a form.

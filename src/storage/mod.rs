@@ -83,6 +83,14 @@ pub struct Store {
     /// served, instead of polling SQLite's lock with growing sleeps (which made the slowest
     /// of many concurrent writers wait far longer than the work in front of it).
     sqlite_writer: Option<Arc<Semaphore>>,
+    /// On SQLite, where ordinary writers queue before they may wait for [`Store::sqlite_writer`]:
+    /// one at a time, so a store with `priority` (the outbox worker's) waits behind at most one
+    /// transaction, not behind every request handler in the queue.
+    sqlite_queue: Option<Arc<Semaphore>>,
+    /// This store's writers skip [`Store::sqlite_queue`].
+    priority: bool,
+    /// How to open more connections ([`Store::with_own_pool`]).
+    options: AnyConnectOptions,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -118,31 +126,32 @@ impl Store {
             (Backend::Postgres, url.to_owned())
         };
         let options = AnyConnectOptions::from_str(&url).context("parsing DATABASE_URL")?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while one writer commits; the busy timeout makes
-                        // concurrent writers queue instead of failing.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .context("connecting to the database")?;
+        let pool = open_pool(backend, &options, max_connections).await?;
         let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
+        let sqlite_queue = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
         Ok(Self {
             pool,
             backend,
             sqlite_writer,
+            sqlite_queue,
+            priority: false,
+            options,
+        })
+    }
+
+    /// The same database through a pool of its own with `max_connections`, so its user (the
+    /// outbox worker) never queues for a connection behind request handlers. On SQLite its
+    /// writers also go before the queue of ordinary writers: they wait for the one transaction
+    /// in progress and at most one other, not for every request in line (under load the worker
+    /// would otherwise deliver a few messages a second).
+    pub async fn with_own_pool(&self, max_connections: u32) -> anyhow::Result<Self> {
+        Ok(Self {
+            pool: open_pool(self.backend, &self.options, max_connections).await?,
+            backend: self.backend,
+            sqlite_writer: self.sqlite_writer.clone(),
+            sqlite_queue: self.sqlite_queue.clone(),
+            priority: true,
+            options: self.options.clone(),
         })
     }
 
@@ -168,12 +177,19 @@ impl Store {
     /// "database is locked"; on PostgreSQL row locks and conditional updates do the work.
     pub async fn begin(&self) -> anyhow::Result<Tx> {
         let turn = match &self.sqlite_writer {
-            Some(w) => Some(
-                w.clone()
+            Some(w) => {
+                let in_line = match (&self.sqlite_queue, self.priority) {
+                    (Some(q), false) => Some(q.acquire().await.context("waiting to write")?),
+                    _ => None,
+                };
+                let turn = w
+                    .clone()
                     .acquire_owned()
                     .await
-                    .context("waiting to write")?,
-            ),
+                    .context("waiting to write")?;
+                drop(in_line);
+                Some(turn)
+            }
             None => None,
         };
         let tx = match self.backend {
@@ -200,6 +216,33 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+async fn open_pool(
+    backend: Backend,
+    options: &AnyConnectOptions,
+    max_connections: u32,
+) -> anyhow::Result<AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers work while one writer commits; the busy timeout makes
+                    // concurrent writers queue instead of failing.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await
+        .context("connecting to the database")
 }
 
 /// Unix milliseconds, the one time representation in the database.

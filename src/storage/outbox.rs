@@ -10,22 +10,34 @@ pub struct Claimed {
     pub id: i64,
     pub payload: String,
     pub attempts: i64,
+    /// An earlier attempt's outcome is unknown (its worker died or its lease ran out mid-send).
+    pub in_doubt: bool,
 }
 
-/// Writes a message (JSON) to be sent as soon as a worker gets to it.
-pub async fn enqueue(conn: &mut Conn, payload: &str, now_ms: i64) -> sqlx::Result<i64> {
+/// Writes a message (JSON) to be sent as soon as a worker gets to it, after every earlier
+/// message with the same `dest_key` (where it goes: see `Destination::order_key`).
+pub async fn enqueue(
+    conn: &mut Conn,
+    payload: &str,
+    dest_key: &str,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO outbox (payload, next_attempt_at, created_at) VALUES ($1, $2, $2) RETURNING id",
+        "INSERT INTO outbox (payload, dest_key, next_attempt_at, created_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
     .bind(payload)
+    .bind(dest_key)
     .bind(now_ms)
     .fetch_one(&mut *conn)
     .await
 }
 
-/// Claims up to `limit` due messages for `owner` until `lease_until_ms`. A message whose
-/// previous lease ran out (its worker died mid-send) is due again. On PostgreSQL, `SKIP LOCKED`
-/// lets several processes claim side by side without waiting on or taking each other's rows.
+/// Claims up to `limit` due messages for `owner` until `lease_until_ms`: of each destination
+/// only its oldest pending message, and only when that one is due and free, so a message
+/// never overtakes an earlier unsent one to the same place (one in backoff, or one another
+/// worker is sending). A message whose previous lease ran out (its worker died mid-send) is
+/// due again. On PostgreSQL, `SKIP LOCKED` lets several processes claim side by side without
+/// waiting on or taking each other's rows.
 pub async fn claim(
     store: &Store,
     owner: &str,
@@ -34,19 +46,27 @@ pub async fn claim(
     limit: i64,
 ) -> anyhow::Result<Vec<Claimed>> {
     let lock = match store.backend() {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Postgres => "FOR UPDATE OF o SKIP LOCKED",
         Backend::Sqlite => "",
     };
-    // The due rows are chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
+    // The head of each destination (its oldest pending row) is found by one pass over the
+    // partial index outbox_pending_by_key (GROUP BY with MIN), whatever the table's statistics
+    // say: a correlated NOT EXISTS took over a second per claim on PostgreSQL with 8,000 rows
+    // pending in a freshly filled (likely not yet analysed) table. The due rows
+    // are then chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
     // PostgreSQL may re-run the subquery per row and claim far more than `limit`.
     let sql = format!(
-        "WITH due AS MATERIALIZED ( \
-           SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
-           AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4 {lock}) \
-         UPDATE outbox SET lease_owner = $1, lease_until = $2 \
+        "WITH heads AS MATERIALIZED ( \
+           SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY dest_key), \
+         due AS MATERIALIZED ( \
+           SELECT o.id FROM outbox o JOIN heads h ON o.id = h.id \
+           WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+           AND (o.lease_until IS NULL OR o.lease_until <= $3) \
+           ORDER BY o.id LIMIT $4 {lock}) \
+         UPDATE outbox SET lease_owner = $1, lease_until = $2, in_doubt = in_doubt + 1 \
          WHERE id IN (SELECT id FROM due) \
          AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
-         RETURNING id, payload, attempts"
+         RETURNING id, payload, attempts, in_doubt"
     );
     let mut tx = store.begin().await?;
     let rows = sqlx::query(&sql)
@@ -65,6 +85,7 @@ pub async fn claim(
                 id: r.try_get("id")?,
                 payload: r.try_get("payload")?,
                 attempts: r.try_get("attempts")?,
+                in_doubt: r.try_get::<i64, _>("in_doubt")? > 1,
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
@@ -80,7 +101,7 @@ pub async fn mark_sent_in(
     now_ms: i64,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, in_doubt = 0, last_error = NULL \
          WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
@@ -88,6 +109,37 @@ pub async fn mark_sent_in(
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Marks messages sent, those `owner` still holds, inside the caller's transaction.
+pub async fn mark_many_sent_in(
+    conn: &mut Conn,
+    ids: &[i64],
+    owner: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, in_doubt = 0, last_error = NULL \
+         WHERE lease_owner = $1 AND id IN ({})",
+        placeholders(3, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(owner).bind(now_ms);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -109,25 +161,38 @@ pub async fn mark_retry(
     count_attempt: bool,
 ) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
+    mark_retry_in(&mut tx, id, owner, next_ms, error, count_attempt).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`mark_retry`] inside the caller's transaction.
+pub async fn mark_retry_in(
+    conn: &mut Conn,
+    id: i64,
+    owner: &str,
+    next_ms: i64,
+    error: &str,
+    count_attempt: bool,
+) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE outbox SET next_attempt_at = $3, last_error = $4, attempts = attempts + $5, \
-         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+         lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
     .bind(owner)
     .bind(next_ms)
     .bind(error)
     .bind(i64::from(count_attempt))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 /// Gives a claimed message back untouched (the worker is stopping or pausing).
 pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2")
+    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2")
         .bind(id)
         .bind(owner)
         .execute(&mut *tx)
@@ -136,19 +201,49 @@ pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Gives claimed messages back untouched, in one statement.
+pub async fn release_many(store: &Store, ids: &[i64], owner: &str) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE lease_owner = $1 AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(owner);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let mut tx = store.begin().await?;
+    q.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Records a permanent failure with its reason.
 pub async fn mark_failed(store: &Store, id: i64, owner: &str, error: &str) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
+    mark_failed_in(&mut tx, id, owner, error).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`mark_failed`] inside the caller's transaction.
+pub async fn mark_failed_in(
+    conn: &mut Conn,
+    id: i64,
+    owner: &str,
+    error: &str,
+) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'failed', last_error = $3, attempts = attempts + 1, \
-         lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+         lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
     .bind(owner)
     .bind(error)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -173,6 +268,16 @@ pub async fn counts(store: &Store) -> anyhow::Result<(i64, i64, i64)> {
         r.try_get("sent")?,
         r.try_get("failed")?,
     ))
+}
+
+/// Pending messages, and when the oldest of them was written (for `/metrics`).
+pub async fn backlog(store: &Store) -> anyhow::Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("oldest")?))
 }
 
 /// The reasons recorded for failed messages, oldest first.

@@ -20,6 +20,7 @@ both_backends!(
     a_very_long_thread_reply_event_is_accepted,
     slow_and_silent_connections_are_closed_while_others_are_served,
     more_idle_connections_than_the_cap_do_not_stop_the_service,
+    metrics_parse_as_prometheus_text_and_their_counters_move,
 );
 
 async fn a_bad_signature_is_refused_and_changes_nothing(backend: Backend) {
@@ -451,5 +452,108 @@ async fn a_token_slack_refuses_stops_serve_with_one_line_naming_it(backend: Back
             "{stderr}"
         );
         assert!(!stderr.contains("secret-value"), "{stderr}");
+    }
+}
+
+/// `GET /metrics` as (series with labels, value), checking every line is Prometheus text.
+async fn scrape(app: &TestApp) -> std::collections::HashMap<String, f64> {
+    let resp = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let ct = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("text/plain; version=0.0.4"), "{ct}");
+    let text = resp.text().await.unwrap();
+    let mut series = std::collections::HashMap::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if let Some(rest) = line.strip_prefix("# ") {
+            let mut w = rest.split_whitespace();
+            let kind = w.next().unwrap();
+            assert!(kind == "HELP" || kind == "TYPE", "{line}");
+            assert!(w.next().is_some_and(|n| n.starts_with("otagai_")), "{line}");
+            if kind == "TYPE" {
+                let t = w.next().unwrap();
+                assert!(["counter", "gauge", "histogram"].contains(&t), "{line}");
+            }
+            continue;
+        }
+        let (name, value) = line.rsplit_once(' ').expect(line);
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("value in {line}"));
+        let bare = name.split('{').next().unwrap();
+        assert!(
+            !bare.is_empty()
+                && bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+            "{line}"
+        );
+        if let Some(labels) = name.strip_prefix(bare)
+            && !labels.is_empty()
+        {
+            {
+                assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
+                for pair in labels[1..labels.len() - 1].split("\",") {
+                    let (k, v) = pair.split_once("=\"").expect(line);
+                    assert!(
+                        k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                        "{line}"
+                    );
+                    assert!(!v.contains('\n'), "{line}");
+                }
+            }
+        }
+        series.insert(name.to_owned(), value);
+    }
+    series
+}
+
+async fn metrics_parse_as_prometheus_text_and_their_counters_move(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    let before = scrape(&app).await;
+    let get =
+        |m: &std::collections::HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
+    let reply = app
+        .thanks("UGIVER", "<@UBOB> +1 kept the build green")
+        .await;
+    assert!(reply.contains("is on its way"), "{reply}");
+    app.slack
+        .wait_for("chat.postMessage", 2, std::time::Duration::from_secs(20))
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let after = loop {
+        let m = scrape(&app).await;
+        let sent = r#"otagai_outbox_sent_total{method="chat.postMessage"}"#;
+        if get(&m, sent) >= get(&before, sent) + 2.0 {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sent counter never moved"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let acks = r#"otagai_command_ack_duration_seconds_count{command="/thanks"}"#;
+    assert!(get(&after, acks) >= get(&before, acks) + 1.0);
+    let route = r#"otagai_http_request_duration_seconds_count{route="/slack/commands"}"#;
+    assert!(get(&after, route) >= get(&before, route) + 1.0);
+    assert!(after.contains_key("otagai_outbox_backlog"));
+    assert!(after.contains_key("otagai_outbox_oldest_pending_age_seconds"));
+    // Nobody is named: no user IDs, channels or text.
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for secret in ["UGIVER", "UBOB", "build green", "C0"] {
+        assert!(!text.contains(secret), "/metrics names {secret}");
     }
 }

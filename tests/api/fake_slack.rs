@@ -26,6 +26,8 @@ pub struct Call {
     pub body: Value,
     pub authorization: Option<String>,
     pub at: Instant,
+    /// When the fake answered (`None` until it has, and for scripted failures).
+    pub answered_at: Option<Instant>,
     /// What the fake answered (`Null` until it has, and for scripted failures).
     pub answer: Value,
 }
@@ -67,6 +69,17 @@ struct FakeState {
     users_info_delay: Option<Duration>,
     /// What `apps.connections.open` answers: a fake Socket Mode server's URL.
     socket_url: Option<String>,
+    /// Every Web API answer waits this long plus up to the second figure more, spread
+    /// pseudo-randomly (Slack's own latency, and its variation, which reorders what is sent
+    /// side by side).
+    latency: Option<(Duration, Duration)>,
+    /// Scripted answers for chat.postMessage to one channel, before the method's own.
+    scripted_channel: HashMap<String, VecDeque<Scripted>>,
+    /// Slack's per-channel rule for chat.postMessage, when set: a bucket of `burst` posts
+    /// refilled at `per_sec`; an empty bucket answers 429 with Retry-After: 1.
+    channel_rate: Option<(f64, f64)>,
+    /// Each channel's bucket: (tokens, when last refilled).
+    buckets: HashMap<String, (f64, Instant)>,
 }
 
 /// The running fake.
@@ -150,6 +163,27 @@ impl FakeSlack {
 
     pub fn slow_users_info(&self, delay: Duration) {
         self.state.lock().unwrap().users_info_delay = Some(delay);
+    }
+
+    /// The next chat.postMessage to `channel` gets `answer` (queued, in order).
+    pub fn script_channel(&self, channel: &str, answer: Scripted) {
+        self.state
+            .lock()
+            .unwrap()
+            .scripted_channel
+            .entry(channel.to_owned())
+            .or_default()
+            .push_back(answer);
+    }
+
+    /// Limits chat.postMessage per channel as Slack does: `burst` at once, then `per_sec`.
+    pub fn limit_channel_rate(&self, burst: u32, per_sec: f64) {
+        self.state.lock().unwrap().channel_rate = Some((f64::from(burst), per_sec));
+    }
+
+    /// Every Web API call is answered after `base` plus up to `jitter`.
+    pub fn set_latency(&self, base: Duration, jitter: Duration) {
+        self.state.lock().unwrap().latency = Some((base, jitter));
     }
 
     /// A response_url for a slash command; its calls are recorded as method `hooks/ID`.
@@ -329,13 +363,43 @@ async fn api(
         .map(str::to_owned);
     let (scripted, delay) = {
         let mut s = state.lock().unwrap();
-        let scripted = s.scripted.get_mut(&method).and_then(VecDeque::pop_front);
+        let channel = (method == "chat.postMessage")
+            .then(|| {
+                fields
+                    .get("channel")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .flatten();
+        let mut scripted = channel
+            .as_ref()
+            .and_then(|c| s.scripted_channel.get_mut(c))
+            .and_then(VecDeque::pop_front)
+            .or_else(|| s.scripted.get_mut(&method).and_then(VecDeque::pop_front));
+        if scripted.is_none()
+            && let (Some((burst, per_sec)), Some(c)) = (s.channel_rate, channel)
+        {
+            let now = Instant::now();
+            let (tokens, at) = s.buckets.entry(c).or_insert((burst, now));
+            *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+            *at = now;
+            if *tokens >= 1.0 {
+                *tokens -= 1.0;
+            } else {
+                scripted = Some(Scripted::RateLimited(1));
+            }
+        }
         let delay = if method == "users.info" {
             s.users_info_delay
         } else {
             None
         };
-        (scripted, delay)
+        let latency = s.latency.map(|(base, jitter)| {
+            let spread = jitter.as_micros() as u64;
+            let r = fastrand_ts().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            base + Duration::from_micros(if spread == 0 { 0 } else { r % spread })
+        });
+        (scripted, delay.or(latency))
     };
     let mut delay = delay;
     let failure: Option<Response> = match scripted {
@@ -369,6 +433,7 @@ async fn api(
             body: fields.clone(),
             authorization,
             at: Instant::now(),
+            answered_at: None,
             answer: Value::Null,
         });
         s.calls.len() - 1
@@ -442,9 +507,69 @@ async fn api(
             Some(url) => json!({ "ok": true, "url": url }),
             None => json!({ "ok": false, "error": "invalid_auth" }),
         },
+        // The bot's DM with a person: `D` + their user ID.
+        "conversations.open" => {
+            let user = match fields.get("users") {
+                Some(Value::Array(a)) => a
+                    .first()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                Some(Value::String(s)) => s.split(',').next().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            };
+            json!({ "ok": true, "channel": { "id": format!("D{user}") } })
+        }
+        "conversations.history" | "conversations.replies" => {
+            let field = |k: &str| {
+                fields
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let (channel, thread) = (field("channel"), field("ts"));
+            let with_metadata = field("include_all_metadata") == "true";
+            let s = state.lock().unwrap();
+            let mut messages: Vec<Value> = s
+                .calls
+                .iter()
+                .filter(|c| c.method == "chat.postMessage" && c.body.get("__scripted").is_none())
+                .filter_map(|c| {
+                    let ts = c.answer.get("ts")?.as_str()?.to_owned();
+                    let to = c.body.get("channel")?.as_str()?;
+                    // A DM was posted to the user ID; its conversation is `D` + that ID.
+                    if to != channel && format!("D{to}") != channel {
+                        return None;
+                    }
+                    let in_thread = c.body.get("thread_ts").and_then(Value::as_str);
+                    let wanted = if method == "conversations.replies" {
+                        ts == thread || in_thread == Some(thread.as_str())
+                    } else {
+                        in_thread.is_none()
+                    };
+                    wanted.then(|| {
+                        let mut m = json!({ "type": "message", "ts": ts, "text": c.body.get("text").cloned().unwrap_or(Value::Null), "bot_id": "B0OTAGAI" });
+                        if with_metadata && let Some(meta) = c.body.get("metadata") {
+                            m["metadata"] = meta.clone();
+                        }
+                        m
+                    })
+                })
+                .collect();
+            // History is newest first; a thread oldest first.
+            if method == "conversations.history" {
+                messages.reverse();
+            }
+            json!({ "ok": true, "messages": messages, "has_more": false })
+        }
         _ => json!({ "ok": true }),
     };
-    state.lock().unwrap().calls[index].answer = answer.clone();
+    {
+        let mut s = state.lock().unwrap();
+        s.calls[index].answer = answer.clone();
+        s.calls[index].answered_at = Some(Instant::now());
+    }
     axum::Json(answer).into_response()
 }
 
@@ -474,6 +599,7 @@ async fn hook(
         body: fields,
         authorization: None,
         at: Instant::now(),
+        answered_at: Some(Instant::now()),
         answer: json!({ "ok": true }),
     });
     axum::Json(json!({ "ok": true })).into_response()

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 both_backends!(
-    a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_once,
-    a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched,
-    a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short,
+    a_429_pauses_its_channel_for_retry_after_and_then_delivers_the_message_once,
+    a_429_is_not_an_attempt_and_defers_only_what_it_was_about,
+    a_command_arriving_during_a_429_pause_does_not_cut_its_channels_pause_short,
     a_server_error_is_retried_with_backoff_and_delivered_once,
     a_permanent_error_is_kept_as_failed_with_its_reason_and_the_dms_still_go_out,
     transient_failures_beyond_max_attempts_end_as_failed,
@@ -44,6 +44,24 @@ async fn manual_app(
             worker: false,
             scheduler: false,
             settings: Box::new(tweak),
+            ..Default::default()
+        },
+    )
+    .await;
+    add_people(&app);
+    app
+}
+
+/// An app whose in-server worker sends one message at a time, as it did before sends ran side
+/// by side: for tests of a 429's pause and the lease, whose timing assertions are about one
+/// message after another (several in flight would reach Slack at the instant of the 429).
+async fn one_at_a_time_app(backend: Backend) -> TestApp {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: true,
+            scheduler: false,
+            settings: Box::new(|s| s.outbox.max_in_flight = 1),
             ..Default::default()
         },
     )
@@ -161,11 +179,10 @@ fn scripted(c: &Call) -> bool {
     c.body.get("__scripted").is_some()
 }
 
-async fn a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_once(
+async fn a_429_pauses_its_channel_for_retry_after_and_then_delivers_the_message_once(
     backend: Backend,
 ) {
-    let app = spawn_app(backend).await;
-    add_people(&app);
+    let app = one_at_a_time_app(backend).await;
     app.slack
         .script("chat.postMessage", Scripted::RateLimited(1));
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
@@ -178,16 +195,21 @@ async fn a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_o
     assert_eq!(calls.len(), 4, "one 429 and three deliveries: {calls:?}");
     let limited = &calls[0];
     assert!(scripted(limited), "the first call got the 429");
-    for later in &calls[1..] {
+    // The 429 was about the post's channel: the DMs go on, the channel waits Retry-After.
+    let same_channel: Vec<_> = calls[1..]
+        .iter()
+        .filter(|c| c.body["channel"] == limited.body["channel"])
+        .collect();
+    assert_eq!(same_channel.len(), 1, "{same_channel:?}");
+    for later in &same_channel {
         assert!(
             later.at.duration_since(limited.at) >= Duration::from_secs(1),
             "a call came {:?} after the 429, inside Retry-After: {later:?}",
             later.at.duration_since(limited.at)
         );
     }
-    // The rate-limited message is the one retried first, and each message arrived once.
-    assert_eq!(calls[1].body["channel"], limited.body["channel"]);
-    assert_eq!(calls[1].body["text"], limited.body["text"]);
+    // The rate-limited message is the one retried, and each message arrived once.
+    assert_eq!(same_channel[0].body["text"], limited.body["text"]);
     assert_each_delivered_once(&app, 3);
     assert!(
         rows(&app.store).await.iter().all(|r| r.attempts == 0),
@@ -196,8 +218,8 @@ async fn a_429_pauses_the_worker_for_retry_after_and_then_delivers_the_message_o
     assert!(outbox::failures(&app.store).await.unwrap().is_empty());
 }
 
-async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(backend: Backend) {
-    let app = manual_app(backend, |_| {}).await;
+async fn a_429_is_not_an_attempt_and_defers_only_what_it_was_about(backend: Backend) {
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     assert_eq!(app.outbox_counts().await, (3, 0, 0));
     app.slack
@@ -206,7 +228,7 @@ async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(
     let worker = app.worker();
     let before = now_ms();
     let o = worker.try_execute_task().await.unwrap();
-    assert_eq!(o.sent, 0);
+    assert_eq!(o.sent, 2, "the DMs are not what the 429 was about");
     assert_eq!(o.retried, 1);
     assert_eq!(o.failed, 0);
     assert_eq!(
@@ -214,13 +236,10 @@ async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(
         Some(Duration::from_secs(1)),
         "Retry-After is honoured"
     );
-    assert_eq!(
-        app.slack.calls("chat.postMessage").len(),
-        1,
-        "the rest of the batch waits for the pause"
-    );
+    assert_eq!(app.slack.calls("chat.postMessage").len(), 3);
     let after_429 = rows(&app.store).await;
-    assert!(after_429.iter().all(|r| r.status == "pending"));
+    assert_eq!(after_429[0].status, "pending");
+    assert!(after_429[1..].iter().all(|r| r.status == "sent"));
     assert!(after_429.iter().all(|r| r.attempts == 0), "{after_429:?}");
     assert!(
         after_429.iter().all(|r| r.lease_owner.is_none()),
@@ -246,12 +265,18 @@ async fn a_429_is_not_an_attempt_and_gives_the_rest_of_the_batch_back_untouched(
     assert_each_delivered_once(&app, 3);
     assert!(rows(&app.store).await.iter().all(|r| r.attempts == 0));
     let calls = app.slack.calls("chat.postMessage");
-    assert!(calls[1].at.duration_since(calls[0].at) >= Duration::from_secs(1));
+    let retry = calls
+        .iter()
+        .skip(1)
+        .find(|c| c.body["channel"] == calls[0].body["channel"])
+        .unwrap();
+    assert!(retry.at.duration_since(calls[0].at) >= Duration::from_secs(1));
 }
 
-async fn a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short(backend: Backend) {
-    let app = spawn_app(backend).await;
-    add_people(&app);
+async fn a_command_arriving_during_a_429_pause_does_not_cut_its_channels_pause_short(
+    backend: Backend,
+) {
+    let app = one_at_a_time_app(backend).await;
     app.slack
         .script("chat.postMessage", Scripted::RateLimited(3));
     thank(&app, "UGIVER", &format!("<@UBOB> +10 {REVIEW}")).await;
@@ -269,7 +294,11 @@ async fn a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short(back
     let calls = app.slack.calls("chat.postMessage");
     let limited = &calls[0];
     assert!(scripted(limited));
-    for later in &calls[1..] {
+    // The second thanks' post goes to the same channel: it waits too.
+    for later in calls[1..]
+        .iter()
+        .filter(|c| c.body["channel"] == limited.body["channel"])
+    {
         let gap = later.at.duration_since(limited.at);
         assert!(
             gap >= Duration::from_secs(3),
@@ -281,7 +310,8 @@ async fn a_command_arriving_during_a_429_pause_does_not_cut_the_pause_short(back
 }
 
 async fn a_server_error_is_retried_with_backoff_and_delivered_once(backend: Backend) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> +10 {REVIEW}")).await;
     app.slack.script("chat.postMessage", Scripted::ServerError);
 
@@ -325,7 +355,8 @@ async fn a_server_error_is_retried_with_backoff_and_delivered_once(backend: Back
 async fn a_permanent_error_is_kept_as_failed_with_its_reason_and_the_dms_still_go_out(
     backend: Backend,
 ) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     app.slack
         .script("chat.postMessage", Scripted::ApiError("is_archived"));
@@ -565,7 +596,11 @@ async fn a_worker_gives_back_what_it_cannot_send_in_the_first_half_of_its_lease(
     // Another worker may take over a message once its lease runs out, so a worker must not
     // start a send late in its lease: with a 2 s lease and a Slack taking 1.2 s, the first
     // message goes out and the rest of the batch is given back.
-    let app = manual_app(backend, |s| s.outbox.lease = Duration::from_secs(2)).await;
+    let app = manual_app(backend, |s| {
+        s.outbox.lease = Duration::from_secs(2);
+        s.outbox.max_in_flight = 1;
+    })
+    .await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     app.slack.script(
         "chat.postMessage",
@@ -705,7 +740,8 @@ async fn interactions_need_a_signature_and_a_payload(backend: Backend) {
 async fn a_thanks_typed_where_the_bot_cannot_post_is_posted_through_the_response_url_in_public(
     backend: Backend,
 ) {
-    let app = manual_app(backend, |_| {}).await;
+    // One send at a time: the fake's scripted answer meets the oldest message, the post.
+    let app = manual_app(backend, |s| s.outbox.max_in_flight = 1).await;
     let trigger = "trig-private";
     let resp = app
         .command_with_trigger(
@@ -735,6 +771,7 @@ async fn a_thanks_channel_the_bot_cannot_post_in_is_a_recorded_failure_not_a_sil
     backend: Backend,
 ) {
     let app = manual_app(backend, |s| {
+        s.outbox.max_in_flight = 1;
         s.thanks.channel = Some(otagai::domain::ChannelId::parse("C0THANKS").unwrap())
     })
     .await;

@@ -21,6 +21,7 @@ both_backends!(
     a_retried_request_has_one_effect_and_gets_the_same_answer,
     a_slow_slack_still_gets_its_ack_within_three_seconds_and_the_answer_follows_at_the_response_url,
     budget_months_and_received_points_follow_the_calendar_in_the_org_time_zone,
+    twenty_concurrent_thanks_to_one_uncached_person_make_one_users_info_call,
 );
 
 /// What the refusals must leave untouched.
@@ -852,4 +853,46 @@ async fn budget_months_and_received_points_follow_the_calendar_in_the_org_time_z
     let r = app.command("UBOB", "/bonus", "").await;
     assert!(r.contains("Received this month: 10 · all time: 90"), "{r}");
     app.assert_ledger_consistent().await;
+}
+
+async fn twenty_concurrent_thanks_to_one_uncached_person_make_one_users_info_call(
+    backend: Backend,
+) {
+    let app = Arc::new(spawn_app(backend).await);
+    for i in 0..20 {
+        app.slack.add_user(&format!("UGIVER{i:02}"), "en-US");
+    }
+    app.slack.add_user("UNEWCOMER", "en-US");
+    // A slow users.info, so the twenty lookups are surely on their way at the same time.
+    app.slack.slow_users_info(Duration::from_millis(300));
+
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let app = app.clone();
+        set.spawn(async move {
+            final_answer(
+                &app,
+                &format!("UGIVER{i:02}"),
+                "/thanks",
+                "<@UNEWCOMER> +1 welcome aboard",
+                &format!("trig-newcomer-{i}"),
+            )
+            .await
+        });
+    }
+    while let Some(answer) = set.join_next().await {
+        let answer = answer.expect("request task");
+        assert!(answer.contains("is on its way"), "{answer}");
+    }
+    let asked: Vec<_> = app
+        .slack
+        .calls("users.info")
+        .into_iter()
+        .filter(|c| c.body["user"] == "UNEWCOMER")
+        .collect();
+    assert_eq!(
+        asked.len(),
+        1,
+        "users.info calls for the newcomer: {asked:?}"
+    );
 }
