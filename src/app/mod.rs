@@ -11,6 +11,7 @@ mod help;
 mod one_on_one;
 mod org;
 mod thanks;
+mod thanks_form;
 mod users;
 
 pub use crate::clock::{Clock, SystemClock};
@@ -19,6 +20,7 @@ pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModa
 pub use export::export_ledger_csv;
 pub use forget::{ForgetReport, confirms, forget_user};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
+pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
 
 use crate::commands::{self, Command, CommandError};

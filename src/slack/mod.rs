@@ -5,6 +5,7 @@
 mod blocks;
 mod client;
 mod dispatch;
+mod forms;
 mod response_url;
 mod routes;
 mod verify;

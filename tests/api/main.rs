@@ -16,3 +16,4 @@ mod pulse;
 mod reminders;
 mod retention;
 mod thanks;
+mod thanks_form;
