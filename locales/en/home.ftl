@@ -15,3 +15,23 @@ form-err-channel = Pick the channel to post the thanks in.
 form-failed = I could not open the thanks form in time. Please try again.
 thanks-post-link = For { $link }
 thanks-post-link-label = this message
+
+# The Home tab.
+home-title-thanks = My thanks
+home-title-oneonones = My 1on1s
+home-title-questions = My questions
+home-title-admin = Admin
+home-received = Received lately
+home-given = Given lately
+home-received-line = • From { $who }: { $message }
+home-given-line = • To { $who }: { $message }
+home-say-thanks = Say thanks
+home-topics = Topics for next time
+home-items = Open action items
+home-none = Nothing here yet.
+home-more = …and { $n } more
+home-admin-exports = CSV exports, run on the server: `otagai export ledger -o ledger.csv` (every movement of points) and `otagai org export -o org.csv` (the org chart).
+home-welcome = *Welcome to otagai!* Three commands make relying on each other a habit:
+home-welcome-thanks = *Thank someone:* `/thanks @alex +10 your review caught the bug before the release`, or press the button below for a form.
+home-welcome-oneonone = *Keep 1on1s going:* `/1on1 add @sam biweekly`, then `/1on1 done @sam` after each one.
+home-welcome-ask = *Ask for help:* `/ask #payroll how do I fix my commute allowance?`, and someone always answers.

@@ -15,3 +15,23 @@ form-err-channel = 感謝を投稿するチャンネルを選んでください�
 form-failed = 感謝フォームを時間内に開けませんでした。もう一度お試しください。
 thanks-post-link = { $link }への感謝
 thanks-post-link-label = このメッセージ
+
+# ホームタブ。
+home-title-thanks = 感謝
+home-title-oneonones = 1on1
+home-title-questions = 質問
+home-title-admin = 管理者
+home-received = 最近受け取った感謝
+home-given = 最近送った感謝
+home-received-line = • { $who }から: { $message }
+home-given-line = • { $who }へ: { $message }
+home-say-thanks = 感謝を伝える
+home-topics = 次回の話題
+home-items = 未完了のアクションアイテム
+home-none = まだ何もありません。
+home-more = …ほか { $n } 件
+home-admin-exports = CSV の書き出しはサーバーで実行します: `otagai export ledger -o ledger.csv`（ポイントの動きすべて）と `otagai org export -o org.csv`（組織図）。
+home-welcome = *otagai へようこそ！* 3 つのコマンドで、頼り合うことが習慣になります:
+home-welcome-thanks = *感謝を伝える:* `/thanks @alex +10 リリース前のレビューでバグを見つけてくれてありがとう`。下のボタンからフォームでも送れます。
+home-welcome-oneonone = *1on1 を続ける:* `/1on1 add @sam biweekly`、終わったら `/1on1 done @sam`。
+home-welcome-ask = *助けを求める:* `/ask #payroll 通勤手当の直し方は？`。必ず誰かが答えます。

@@ -8,6 +8,7 @@ mod bonus;
 mod export;
 mod forget;
 mod help;
+mod home;
 mod one_on_one;
 mod org;
 mod thanks;
@@ -19,6 +20,7 @@ pub use actions::ButtonAction;
 pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
 pub use forget::{ForgetReport, confirms, forget_user};
+pub use home::{HomePair, HomeTab};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
 pub use users::{DirectoryError, DirectoryUser, UserDirectory};
@@ -74,6 +76,8 @@ pub struct Reply {
     /// Shows what only the caller may read (a pair's notes): it may be shown in the
     /// acknowledgement, but never written to the outbox as a late reply.
     pub private: bool,
+    /// Whose Home tab this request changed (a thanks: its giver and recipients), to refresh.
+    pub changed: Vec<UserId>,
 }
 
 impl Reply {
@@ -81,6 +85,7 @@ impl Reply {
         Self {
             text: text.into(),
             private: false,
+            changed: Vec::new(),
         }
     }
 }

@@ -91,9 +91,15 @@ impl App {
                 &locales,
             )
             .await?;
-        Ok(Reply::new(recorded.unwrap_or_else(|refusal| {
-            self.explain_refusal(locale, &refusal)
-        })))
+        Ok(match recorded {
+            Ok(text) => Reply {
+                changed: std::iter::once(giver.clone())
+                    .chain(valid.recipients.iter().cloned())
+                    .collect(),
+                ..Reply::new(text)
+            },
+            Err(refusal) => Reply::new(self.explain_refusal(locale, &refusal)),
+        })
     }
 
     /// Whether each recipient is a person who can be thanked, and their language; `None` when

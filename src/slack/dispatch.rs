@@ -5,7 +5,7 @@
 //! once.
 
 use super::client::SlackApi;
-use super::{blocks, forms};
+use super::{blocks, forms, home};
 use crate::app::{
     App, ButtonAction, CommandRequest, FormContext, RequestAction, RequestRef, TrackOutcome,
 };
@@ -125,7 +125,11 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
-        Ok(Ok(reply)) => ephemeral(&reply.text),
+        Ok(Ok(reply)) => {
+            // A thanks changes the Home tabs of its giver and recipients.
+            refresh_homes(state, reply.changed);
+            ephemeral(&reply.text)
+        }
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
             ephemeral(&tr0(quick_locale(state, &user).await, "err-unexpected"))
@@ -247,6 +251,17 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
         .container
         .and_then(|c| Some((c.channel_id?, c.message_ts?)));
     let trigger_id = actions.trigger_id;
+    // 1on1 buttons and claims change what the presser's Home tab shows.
+    let refresh = pressed.iter().any(|a| {
+        matches!(
+            a,
+            ButtonAction::Held { .. }
+                | ButtonAction::Snooze { .. }
+                | ButtonAction::TodoDone { .. }
+                | ButtonAction::AskClaim { .. }
+        )
+    });
+    let presser = user.clone();
     let slack = state.slack.clone();
     let work = tokio::spawn(async move {
         for action in pressed {
@@ -287,6 +302,9 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
     // Wait while there is time, so that quick answers are in the outbox when Slack hears back;
     // a slow one finishes in the task.
     let _ = tokio::time::timeout(state.ack_timeout, work).await;
+    if refresh {
+        refresh_homes(state, [presser]);
+    }
     Ack::Empty
 }
 
@@ -413,6 +431,9 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         return Ack::Refused("bad view_submission");
     };
     let form = forms::read_thanks_form(&sub.view.state["values"]);
+    let affected: Vec<UserId> = std::iter::once(user.clone())
+        .chain(form.recipients.iter().filter_map(|r| UserId::parse(r).ok()))
+        .collect();
     let app = state.app.clone();
     let key = sub.view.id.clone();
     let submitter = user.clone();
@@ -420,7 +441,11 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         app.submit_thanks_form(&submitter, &context, &key, form)
             .await
     });
-    settle_submission(state, user, work).await
+    let ack = settle_submission(state, user, work).await;
+    if ack == Ack::Empty {
+        refresh_homes(state, affected);
+    }
+    ack
 }
 
 /// A submitted modal. The thanks modal answers within the acknowledgement window: an empty 200
@@ -508,6 +533,71 @@ async fn settle_submission(
     }
 }
 
+/// Someone opened the app's Home: publish their Home tab, in their language (at most once per
+/// event, and throttled per person). The Messages and About tabs need nothing.
+async fn home_opened(state: &SlackState, v: &serde_json::Value, event_id: &str, retry: u32) -> Ack {
+    let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
+    match state.app.first_time_event(event_id).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(event_id, retry, "repeated event ignored");
+            return Ack::Empty;
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, event_id, "could not record event");
+            return Ack::Retry;
+        }
+    }
+    let Ok(user) = UserId::parse(text("/event/user")) else {
+        return Ack::Empty;
+    };
+    if text("/event/tab") != "home" {
+        return Ack::Empty;
+    }
+    publish_home(state, &user);
+    Ack::Empty
+}
+
+/// Publishes `user`'s Home tab now, or once at the end of the throttle interval if it was
+/// published moments ago (in a background task; the caller does not wait).
+pub fn publish_home(state: &SlackState, user: &UserId) {
+    use super::client::HomePlan;
+    let wait = match state.slack.home_throttle.plan(user.as_str()) {
+        HomePlan::Now => None,
+        HomePlan::After(d) => Some(d),
+        HomePlan::Scheduled => return,
+    };
+    let (app, slack, user) = (state.app.clone(), state.slack.clone(), user.clone());
+    tokio::spawn(async move {
+        if let Some(d) = wait {
+            tokio::time::sleep(d).await;
+            slack.home_throttle.publishing(user.as_str());
+        }
+        match app.home_tab(&user).await {
+            Ok(tab) => {
+                if let Err(e) = slack
+                    .publish_home(user.as_str(), home::home_view(&tab))
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not publish the home tab");
+                }
+            }
+            Err(e) => tracing::error!(error = ?e, "could not build the home tab"),
+        }
+    });
+}
+
+/// Refreshes the Home tabs of those a request may have changed something for (throttled).
+fn refresh_homes(state: &SlackState, users: impl IntoIterator<Item = UserId>) {
+    let mut seen = Vec::new();
+    for u in users {
+        if !seen.contains(&u) {
+            publish_home(state, &u);
+            seen.push(u);
+        }
+    }
+}
+
 /// What a Slack event means for a help request, if anything.
 fn request_event(event: &serde_json::Value) -> Option<(RequestRef, RequestAction, UserId)> {
     let text = |p: &str| event.pointer(p).and_then(|v| v.as_str());
@@ -571,6 +661,9 @@ async fn event(state: &SlackState, v: serde_json::Value, retry: u32) -> Ack {
                 return Ack::Refused("event without event_id");
             };
             let kind = v.pointer("/event/type").and_then(|t| t.as_str());
+            if kind == Some("app_home_opened") {
+                return home_opened(state, &v, event_id, retry).await;
+            }
             let request = v.get("event").and_then(request_event);
             if request.is_none() && matches!(kind, Some("message" | "reaction_added")) {
                 // Every message and reaction in the help channels arrives here; only those

@@ -6,6 +6,7 @@ mod blocks;
 mod client;
 mod dispatch;
 mod forms;
+mod home;
 mod response_url;
 mod routes;
 mod verify;

@@ -8,6 +8,7 @@ mod ask;
 mod bonus;
 mod endpoints;
 mod forget;
+mod home;
 mod invitations;
 mod ledger;
 mod one_on_one;
