@@ -35,3 +35,7 @@ home-welcome = *Welcome to otagai!* Three commands make relying on each other a 
 home-welcome-thanks = *Thank someone:* `/thanks @alex +10 your review caught the bug before the release`, or press the button below for a form.
 home-welcome-oneonone = *Keep 1on1s going:* `/1on1 add @sam biweekly`, then `/1on1 done @sam` after each one.
 home-welcome-ask = *Ask for help:* `/ask #payroll how do I fix my commute allowance?`, and someone always answers.
+home-to-answer = *Waiting for an answer in your topics*
+home-admin-points = Points given this month: { $given } of { $allowance } (the budgets opened this month).
+home-admin-pairs = 1on1 pairs on track: { $on_track } of { $pairs }.
+home-admin-late = Questions unanswered past the nudge time: { $n }.

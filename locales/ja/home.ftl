@@ -35,3 +35,7 @@ home-welcome = *otagai へようこそ！* 3 つのコマンドで、頼り合�
 home-welcome-thanks = *感謝を伝える:* `/thanks @alex +10 リリース前のレビューでバグを見つけてくれてありがとう`。下のボタンからフォームでも送れます。
 home-welcome-oneonone = *1on1 を続ける:* `/1on1 add @sam biweekly`、終わったら `/1on1 done @sam`。
 home-welcome-ask = *助けを求める:* `/ask #payroll 通勤手当の直し方は？`。必ず誰かが答えます。
+home-to-answer = *あなたのトピックで回答待ちの質問*
+home-admin-points = 今月贈られたポイント: { $allowance } のうち { $given }（今月使われ始めた予算の合計）。
+home-admin-pairs = 予定どおりの 1on1 ペア: { $pairs } 組中 { $on_track } 組。
+home-admin-late = 催促の時刻を過ぎても未回答の質問: { $n } 件。

@@ -42,6 +42,8 @@ pub struct HomeTab {
     pub pairs: Vec<HomePair>,
     /// Open questions the viewer asked.
     pub questions: Vec<String>,
+    /// For experts: unanswered questions of their topics.
+    pub to_answer: Vec<String>,
     /// For admins: what to run for the CSV exports.
     pub admin: Vec<String>,
 }
@@ -126,28 +128,83 @@ impl App {
                     .collect(),
             });
         }
+        let question_line = |r: &ask::HelpRequest| {
+            let what = excerpt(&r.question, 80);
+            let link = match &r.post_ts {
+                Some(ts) => format!(
+                    "<{}|{}>",
+                    permalink(r.team_domain.as_deref(), &r.channel, ts),
+                    escaped(&what)
+                ),
+                None => user_text(&what),
+            };
+            let state = tr0(l, &format!("ask-state-{}", r.state.as_str()));
+            format!("• {link} ({state})")
+        };
+        let unanswered = ask::unanswered(&mut conn, 500).await?;
+        let me_expert = crate::domain::Expert::User(user.clone());
+        let ask_settings = &self.settings.ask;
+        // An expert of a question's topic, or of the help channel for questions without one.
+        let to_answer: Vec<String> = unanswered
+            .iter()
+            .filter(|r| &r.asker != user)
+            .filter(|r| match &r.topic {
+                Some(t) => ask_settings
+                    .topics
+                    .get(t)
+                    .is_some_and(|t| t.experts.contains(&me_expert)),
+                None => ask_settings.experts.contains(&me_expert),
+            })
+            .map(question_line)
+            .collect();
         let questions: Vec<String> = ask::open_of(&mut conn, user)
             .await?
             .iter()
-            .map(|r| {
-                let what = excerpt(&r.question, 80);
-                let link = match &r.post_ts {
-                    Some(ts) => format!(
-                        "<{}|{}>",
-                        permalink(r.team_domain.as_deref(), &r.channel, ts),
-                        escaped(&what)
-                    ),
-                    None => user_text(&what),
-                };
-                let state = tr0(l, &format!("ask-state-{}", r.state.as_str()));
-                format!("• {link} ({state})")
-            })
+            .map(question_line)
             .collect();
+        let admin = if is_admin {
+            let now_ms = crate::storage::millis(self.clock.now());
+            let (given, allowance) = thanks::period_totals(&mut conn, period).await?;
+            let active = pairs::active_pairs(&mut conn).await?;
+            let on_track = active
+                .iter()
+                .filter(|p| {
+                    matches!(
+                        p.facts().state(today),
+                        crate::domain::PairState::OnTrack { .. }
+                    )
+                })
+                .count();
+            let late = unanswered
+                .iter()
+                .filter(|r| r.nudge_due_at <= now_ms)
+                .count();
+            vec![
+                tr(
+                    l,
+                    "home-admin-points",
+                    &[("given", given.into()), ("allowance", allowance.into())],
+                ),
+                tr(
+                    l,
+                    "home-admin-pairs",
+                    &[
+                        ("on_track", (on_track as i64).into()),
+                        ("pairs", (active.len() as i64).into()),
+                    ],
+                ),
+                tr(l, "home-admin-late", &[("n", (late as i64).into())]),
+                tr0(l, "home-admin-exports"),
+            ]
+        } else {
+            vec![]
+        };
         let first_use = budget.spent == 0
             && received.is_empty()
             && given.is_empty()
             && home_pairs.is_empty()
-            && questions.is_empty();
+            && questions.is_empty()
+            && to_answer.is_empty();
         Ok(HomeTab {
             locale: l,
             first_use,
@@ -156,11 +213,8 @@ impl App {
             given,
             pairs: home_pairs,
             questions,
-            admin: if is_admin {
-                vec![tr0(l, "home-admin-exports")]
-            } else {
-                vec![]
-            },
+            to_answer,
+            admin,
         })
     }
 }

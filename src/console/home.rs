@@ -43,6 +43,10 @@ impl Console {
             }
             lines.push(format!("== {} ==", tr0(l, "home-title-questions")));
             lines.extend(h.questions.iter().cloned());
+            if !h.to_answer.is_empty() {
+                lines.push(tr0(l, "home-to-answer"));
+                lines.extend(h.to_answer.iter().cloned());
+            }
             if !h.admin.is_empty() {
                 lines.push(format!("== {} ==", tr0(l, "home-title-admin")));
                 lines.extend(h.admin.iter().cloned());

@@ -83,6 +83,10 @@ pub fn home_blocks(h: &HomeTab) -> Vec<SlackBlock> {
     } else {
         list(l, &h.questions)
     });
+    if !h.to_answer.is_empty() {
+        tail.push(section(&tr0(l, "home-to-answer")));
+        tail.push(list(l, &h.to_answer));
+    }
     if !h.admin.is_empty() {
         tail.push(SlackBlock::Divider(SlackDividerBlock::new()));
         tail.push(header(tr0(l, "home-title-admin")));

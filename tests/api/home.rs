@@ -15,6 +15,7 @@ both_backends!(
     a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped,
     a_manager_sees_the_overdue_report_items_topics_and_buttons_but_never_private_notes,
     an_admin_also_sees_the_export_commands,
+    an_expert_sees_the_unanswered_questions_of_their_topics,
     a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled,
     many_items_stay_within_the_hundred_block_limit_with_and_n_more,
 );
@@ -237,5 +238,45 @@ async fn many_items_stay_within_the_hundred_block_limit_with_and_n_more(backend:
     let blocks = view["blocks"].as_array().unwrap();
     assert!(blocks.len() <= 100, "{}", blocks.len());
     assert!(shown(&view).contains("more"), "{}", shown(&view));
+    assert_views_within_limits(&app);
+}
+
+async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert(
+                    "payroll".into(),
+                    otagai::config::AskTopic {
+                        channel: None,
+                        experts: vec![otagai::domain::Expert::parse("UPAY1").unwrap()],
+                    },
+                );
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UASKER", "UPAY1", "UOTHER"]);
+    let r = app
+        .command(
+            "UASKER",
+            "/ask",
+            "#payroll Where is the payslip archive kept?",
+        )
+        .await;
+    assert!(!r.is_empty());
+    app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    let view = open_home(&app, "UPAY1").await;
+    assert!(shown(&view).contains("payslip archive"), "{view}");
+    let other = open_home(&app, "UOTHER").await;
+    assert!(!shown(&other).contains("payslip archive"), "{other}");
+    let asker = open_home(&app, "UASKER").await;
+    assert!(
+        shown(&asker).contains("payslip archive"),
+        "their own: {asker}"
+    );
     assert_views_within_limits(&app);
 }
