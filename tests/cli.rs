@@ -1293,3 +1293,30 @@ fn try_answers_the_configured_command_names_and_no_longer_the_built_in_ones() {
         r.stdout
     );
 }
+
+// ---- the Home tab and the thanks form in the console ----
+
+#[test]
+fn try_shows_the_home_tab_and_runs_the_thanks_form_with_errors_by_field() {
+    let dir = TempDir::new();
+    let r = try_console(
+        &dir,
+        ":home\n\
+         :thanks-form @bob +500 thx #nosuchvalue\n\
+         :thanks-form @bob +10 your review caught the bug before the release\n\
+         :home\n:quit\n",
+    );
+    let out = &r.stdout;
+    // A first-use view, then the form refused field by field, then sent, then the tab shows it.
+    let welcome = find_after(out, 0, "Welcome to otagai");
+    let refused = find_after(out, welcome, "[form: Say thanks, not sent]");
+    find_after(out, refused, "Points (optional):");
+    find_after(out, refused, "Company values:");
+    let sent = find_after(out, refused, "@alice thanked @bob");
+    let home = find_after(out, sent, "== My thanks ==");
+    find_after(
+        out,
+        home,
+        "To @bob: your review caught the bug before the release (+10)",
+    );
+}

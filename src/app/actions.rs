@@ -32,6 +32,8 @@ pub enum ButtonAction {
     AskResolve { request_id: i64 },
     /// "Say thanks" in the asker's DM after resolution: opens the thanks modal.
     AskThank { request_id: i64 },
+    /// "Say thanks" on the Home tab: opens the thanks form.
+    ThanksOpen,
 }
 
 const TALK: [&str; 3] = ["report", "even", "manager"];
@@ -50,6 +52,7 @@ impl ButtonAction {
             Self::AskClaim { .. } => "ask_claim".into(),
             Self::AskResolve { .. } => "ask_resolve".into(),
             Self::AskThank { .. } => "ask_thank".into(),
+            Self::ThanksOpen => "thanks_open".into(),
         }
     }
 
@@ -65,6 +68,7 @@ impl ButtonAction {
             Self::AskClaim { request_id }
             | Self::AskResolve { request_id }
             | Self::AskThank { request_id } => request_id.to_string(),
+            Self::ThanksOpen => "form".into(),
         }
     }
 
@@ -79,6 +83,7 @@ impl ButtonAction {
             Self::AskClaim { .. } => "ask_claim",
             Self::AskResolve { .. } => "ask_resolve",
             Self::AskThank { .. } => "ask_thank",
+            Self::ThanksOpen => "thanks_open",
         }
     }
 
@@ -102,6 +107,7 @@ impl ButtonAction {
             "ask_claim" => Some(Self::AskClaim { request_id: id()? }),
             "ask_resolve" => Some(Self::AskResolve { request_id: id()? }),
             "ask_thank" => Some(Self::AskThank { request_id: id()? }),
+            "thanks_open" => Some(Self::ThanksOpen),
             a if a.starts_with("pulse_useful_") => {
                 let (meeting_id, score) = pair()?;
                 let score = score.parse().ok().filter(|s| (1..=5).contains(s))?;
@@ -152,7 +158,9 @@ impl App {
             }
             // Opened by the Slack edge with the press's trigger_id; here only when there is
             // none (the console): say how to thank instead.
-            ButtonAction::AskThank { .. } => (tr0(l, "ask-thanks-use-command"), false),
+            ButtonAction::AskThank { .. } | ButtonAction::ThanksOpen => {
+                (tr0(l, "ask-thanks-use-command"), false)
+            }
             ButtonAction::Held { pair_id } => {
                 (self.held_from_button(user, l, pair_id).await?, true)
             }
@@ -239,6 +247,7 @@ mod tests {
             ButtonAction::AskThank { request_id: 4 },
             ButtonAction::InviteAccept { invitation_id: 7 },
             ButtonAction::InviteDecline { invitation_id: 7 },
+            ButtonAction::ThanksOpen,
         ];
         for a in all {
             assert_eq!(ButtonAction::parse(&a.action_id(), &a.value()), Some(a));

@@ -81,7 +81,7 @@ impl App {
     }
 
     /// The budget for `user` this period, whether or not they have given anything yet.
-    async fn budget_now(
+    pub(super) async fn budget_now(
         &self,
         conn: &mut storage::Conn,
         user: &UserId,

@@ -8,10 +8,12 @@ mod bonus;
 mod export;
 mod forget;
 mod help;
+mod home;
 mod messages_tab;
 mod one_on_one;
 mod org;
 mod thanks;
+mod thanks_form;
 mod users;
 
 pub use crate::clock::{Clock, SystemClock};
@@ -19,7 +21,9 @@ pub use actions::ButtonAction;
 pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
 pub use forget::{ForgetReport, confirms, forget_user};
+pub use home::{HomePair, HomeTab};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
+pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
 pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError, CommandKind};
@@ -73,6 +77,8 @@ pub struct Reply {
     /// Shows what only the caller may read (a pair's notes): it may be shown in the
     /// acknowledgement, but never written to the outbox as a late reply.
     pub private: bool,
+    /// Whose Home tab this request changed (a thanks: its giver and recipients), to refresh.
+    pub changed: Vec<UserId>,
 }
 
 impl Reply {
@@ -80,6 +86,7 @@ impl Reply {
         Self {
             text: text.into(),
             private: false,
+            changed: Vec::new(),
         }
     }
 }

@@ -22,6 +22,8 @@ pub(super) struct ThanksOrigin<'a> {
     pub channel: Option<&'a ChannelId>,
     /// Also DM the giver what was sent (when there is no command reply to show it in).
     pub confirm_to_giver: bool,
+    /// The message thanked for (a permalink), shown with the post.
+    pub link: Option<String>,
 }
 
 impl App {
@@ -81,6 +83,7 @@ impl App {
                     posts,
                     channel: post_channel.as_ref(),
                     confirm_to_giver: false,
+                    link: None,
                 },
                 locale,
                 &valid,
@@ -88,9 +91,15 @@ impl App {
                 &locales,
             )
             .await?;
-        Ok(Reply::new(recorded.unwrap_or_else(|refusal| {
-            self.explain_refusal(locale, &refusal)
-        })))
+        Ok(match recorded {
+            Ok(text) => Reply {
+                changed: std::iter::once(giver.clone())
+                    .chain(valid.recipients.iter().cloned())
+                    .collect(),
+                ..Reply::new(text)
+            },
+            Err(refusal) => Reply::new(self.explain_refusal(locale, &refusal)),
+        })
     }
 
     /// Whether each recipient is a person who can be thanked, and their language; `None` when
@@ -189,6 +198,7 @@ impl App {
                         message: t.message.clone(),
                         points_each: i64::from(t.points_each),
                         values: values.to_vec(),
+                        link: origin.link.clone(),
                     },
                 },
             )

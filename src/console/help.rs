@@ -21,6 +21,10 @@ pub(super) const HELP: &str = "\
   :reply TEXT            reply in the last question's thread: someone else's reply answers it
   :thank [+N] [MESSAGE]  send the thanks form :press thank showed (N points; no MESSAGE keeps
                          the prefilled one; start with @NAME … to choose who)
+  :home                  your Home tab as text: thanks, 1on1s, questions
+  :thanks-form @NAME … [+N] MESSAGE [#value …]
+                         send the thanks form (what /thanks alone opens in Slack); a
+                         refusal is shown next to its field
   :quit                  leave (the data stays in the database)
 
   A 1on1 from start to finish (alice manages bob and carol; you are alice):

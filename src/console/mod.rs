@@ -32,6 +32,7 @@ mod ask;
 mod cast;
 mod delivery;
 mod help;
+mod home;
 mod one_on_one;
 mod time;
 
@@ -71,6 +72,9 @@ struct Console {
     /// The thanks form each person has open (`:press thank`), until `:thank` sends it.
     thanks_forms: Mutex<HashMap<UserId, ThanksModal>>,
 }
+
+/// The console command that submits the thanks form (`:thanks-form @bob +10 …`).
+const FORM_COMMAND: &str = concat!("thanks", "-form");
 
 /// Runs the console over `input` until it ends or `:quit`, writing to `out`.
 pub async fn run(
@@ -232,6 +236,12 @@ pub async fn run(
                 (Some("reply"), Some(_)) => {
                     let text = cmd.trim_start()["reply".len()..].trim();
                     console.reply(&me, text, &mut out).await?;
+                }
+                (Some("home"), _) => console.home(&me, &mut out).await?,
+                // (`thanks_form`, the console command `:thanks-form`.)
+                (Some(c), _) if c == FORM_COMMAND => {
+                    let args = cmd.trim_start()[FORM_COMMAND.len()..].trim();
+                    console.thanks_form(&me, args, &mut out).await?;
                 }
                 (Some("thank"), _) => {
                     let rest = cmd.trim_start()["thank".len()..].trim();

@@ -5,7 +5,7 @@ use super::ask::{AskNudge, AskPost};
 use super::one_on_one::ReminderDm;
 use crate::domain::text::user_text;
 use crate::domain::{ChannelId, Locale, UserId};
-use crate::i18n::{self, tr};
+use crate::i18n::{self, tr, tr0};
 use serde::{Deserialize, Serialize};
 
 /// Where a message goes.
@@ -80,6 +80,9 @@ pub enum Body {
         message: String,
         points_each: i64,
         values: Vec<String>,
+        /// The message thanked for (a permalink built by otagai), when thanked from it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
     },
     /// The DM a recipient gets.
     ThanksReceived {
@@ -155,6 +158,7 @@ impl PostParts {
         message: &str,
         points_each: i64,
         values: &[String],
+        link: Option<&str>,
     ) -> Self {
         let header = tr(
             l,
@@ -181,6 +185,16 @@ impl PostParts {
                 &[("values", tags.join(" ").into())],
             ));
         }
+        if let Some(link) = link {
+            notes.push(tr(
+                l,
+                "thanks-post-link",
+                &[(
+                    "link",
+                    format!("<{link}|{}>", tr0(l, "thanks-post-link-label")).into(),
+                )],
+            ));
+        }
         Self {
             header,
             quote,
@@ -199,6 +213,7 @@ impl OutboundMessage {
                 message,
                 points_each,
                 values,
+                link,
             } => Some(PostParts::new(
                 self.locale,
                 giver,
@@ -206,6 +221,7 @@ impl OutboundMessage {
                 message,
                 *points_each,
                 values,
+                link.as_deref(),
             )),
             _ => None,
         }
@@ -309,6 +325,7 @@ mod tests {
                 message: "line one <!here>\nline two".into(),
                 points_each: 0,
                 values: vec![],
+                link: None,
             },
         };
         let text = m.text();

@@ -319,6 +319,7 @@ mod tests {
                 message: "ありがとう\n".repeat(700),
                 points_each: 5,
                 values: vec!["teamwork".into()],
+                link: None,
             },
         };
         let content = render(&m);

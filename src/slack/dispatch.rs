@@ -4,9 +4,11 @@
 //! deadline and says what to acknowledge with; rules, deadlines and de-duplication live here
 //! once.
 
-use super::blocks;
 use super::client::SlackApi;
-use crate::app::{App, ButtonAction, CommandRequest, RequestAction, RequestRef, TrackOutcome};
+use super::{blocks, forms, home};
+use crate::app::{
+    App, ButtonAction, CommandRequest, FormContext, RequestAction, RequestRef, TrackOutcome,
+};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
 use serde::Deserialize;
@@ -102,6 +104,19 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
         .slack
         .response_urls()
         .checked(Some(cmd.response_url.clone()));
+    // `/thanks` alone opens the form (`/thanks help` still prints help). The trigger_id lives
+    // 3 seconds: the modal opens now, on this request.
+    if cmd.command == "/thanks" && cmd.text.trim().is_empty() && !cmd.trigger_id.is_empty() {
+        let context = FormContext {
+            channel: ChannelId::parse(&cmd.channel_id).ok(),
+            response_url,
+            link: None,
+        };
+        return match open_thanks_form(state, &user, &cmd.trigger_id, context, vec![]).await {
+            Ok(()) => Ack::Empty,
+            Err(text) => ephemeral(&text),
+        };
+    }
     let request_key = if cmd.trigger_id.is_empty() {
         // Slack always sends one; without it a request cannot be recognised when repeated.
         format!("untriggered:{}", uuid::Uuid::new_v4())
@@ -120,7 +135,11 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
-        Ok(Ok(reply)) => ephemeral(&reply.text),
+        Ok(Ok(reply)) => {
+            // A thanks changes the Home tabs of its giver and recipients.
+            refresh_homes(state, reply.changed);
+            ephemeral(&reply.text)
+        }
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
             ephemeral(&tr0(quick_locale(state, &user).await, "err-unexpected"))
@@ -214,6 +233,9 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
     if kind == "view_submission" {
         return view_submission(state, v).await;
     }
+    if kind == "shortcut" || kind == "message_action" {
+        return shortcut(state, &v).await;
+    }
     if kind != "block_actions" {
         tracing::info!(kind, "interaction acknowledged");
         return Ack::Empty;
@@ -239,10 +261,40 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
         .container
         .and_then(|c| Some((c.channel_id?, c.message_ts?)));
     let trigger_id = actions.trigger_id;
+    // 1on1 buttons and claims change what the presser's Home tab shows.
+    let refresh = pressed.iter().any(|a| {
+        matches!(
+            a,
+            ButtonAction::Held { .. }
+                | ButtonAction::Snooze { .. }
+                | ButtonAction::TodoDone { .. }
+                | ButtonAction::AskClaim { .. }
+        )
+    });
+    let presser = user.clone();
     let slack = state.slack.clone();
     let work = tokio::spawn(async move {
         for action in pressed {
             let done = match action {
+                ButtonAction::ThanksOpen if !trigger_id.is_empty() => {
+                    let state = SlackState {
+                        app: app.clone(),
+                        ack_timeout: Duration::ZERO,
+                        slack: slack.clone(),
+                    };
+                    match open_thanks_form(
+                        &state,
+                        &user,
+                        &trigger_id,
+                        FormContext::default(),
+                        vec![],
+                    )
+                    .await
+                    {
+                        Ok(()) => Ok(()),
+                        Err(text) => app.answer_press(&user, url.as_deref(), text, false).await,
+                    }
+                }
                 ButtonAction::AskThank { request_id } if !trigger_id.is_empty() => {
                     open_thanks_modal(&app, &slack, &user, request_id, &trigger_id, url.as_deref())
                         .await
@@ -260,6 +312,9 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
     // Wait while there is time, so that quick answers are in the outbox when Slack hears back;
     // a slow one finishes in the task.
     let _ = tokio::time::timeout(state.ack_timeout, work).await;
+    if refresh {
+        refresh_homes(state, [presser]);
+    }
     Ack::Empty
 }
 
@@ -288,12 +343,130 @@ async fn open_thanks_modal(
     app.answer_press(user, response_url, refusal, false).await
 }
 
+/// The shortcuts: "Say thanks" (global, `thanks_global`) opens the form; "Thank for this
+/// message" (`thanks_message`) opens it with the message's author preselected and the message
+/// linked in the post. Other shortcuts are acknowledged and ignored.
+async fn shortcut(state: &SlackState, v: &serde_json::Value) -> Ack {
+    let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
+    let Ok(user) = UserId::parse(text("/user/id")) else {
+        return Ack::Refused("bad user");
+    };
+    let trigger = text("/trigger_id");
+    if trigger.is_empty() {
+        return Ack::Refused("shortcut without trigger_id");
+    }
+    let (context, preselected) = match (text("/type"), text("/callback_id")) {
+        ("shortcut", "thanks_global") => (FormContext::default(), vec![]),
+        ("message_action", "thanks_message") => {
+            let author = UserId::parse(text("/message/user")).ok();
+            let link = message_link(
+                text("/team/domain"),
+                text("/channel/id"),
+                text("/message/ts"),
+            );
+            (
+                FormContext {
+                    channel: None,
+                    response_url: None,
+                    link,
+                },
+                author.into_iter().collect(),
+            )
+        }
+        (kind, callback) => {
+            tracing::info!(kind, callback, "a shortcut otagai does not know; ignored");
+            return Ack::Empty;
+        }
+    };
+    if let Err(text) = open_thanks_form(state, &user, trigger, context, preselected).await {
+        // A shortcut has no response_url: the refusal goes by DM.
+        if let Err(e) = state.app.answer_press(&user, None, text, false).await {
+            tracing::error!(error = ?e, "could not say why the form did not open");
+        }
+    }
+    Ack::Empty
+}
+
+/// The permalink of a message, built from parts Slack sent and checked to be what they claim
+/// (a workspace domain, a channel id, a ts), so the link in the post is honest.
+fn message_link(domain: &str, channel: &str, ts: &str) -> Option<String> {
+    let channel = ChannelId::parse(channel).ok()?;
+    let ts_ok = !ts.is_empty() && ts.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let domain_ok = domain
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (ts_ok && domain_ok).then(|| {
+        crate::outbox::permalink(Some(domain).filter(|d| !d.is_empty()), channel.as_str(), ts)
+    })
+}
+
+/// Opens the thanks form on `trigger_id` (which Slack honours for 3 seconds); `Err` is what
+/// to tell the person when it could not open.
+async fn open_thanks_form(
+    state: &SlackState,
+    user: &UserId,
+    trigger_id: &str,
+    context: FormContext,
+    preselected: Vec<UserId>,
+) -> Result<(), String> {
+    let form = match state.app.thanks_form_view(user, context, preselected).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = ?e, "could not prepare the thanks form");
+            return Err(tr0(quick_locale(state, user).await, "err-unexpected"));
+        }
+    };
+    let locale = form.locale;
+    match state
+        .slack
+        .open_modal(trigger_id, forms::thanks_form_modal(&form))
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not open the thanks form");
+            Err(tr0(locale, "form-failed"))
+        }
+    }
+}
+
+/// A submitted thanks form: recorded (an empty 200 closes the modal) or refused with a message
+/// next to each field at fault. A submission still working after the acknowledgement window
+/// closes the modal; a late refusal reaches the giver by DM.
+async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
+    let (Ok(user), Some(context)) = (
+        UserId::parse(&sub.user.id),
+        FormContext::decode(&sub.view.private_metadata),
+    ) else {
+        return Ack::Refused("bad view_submission");
+    };
+    let form = forms::read_thanks_form(&sub.view.state["values"]);
+    let affected: Vec<UserId> = std::iter::once(user.clone())
+        .chain(form.recipients.iter().filter_map(|r| UserId::parse(r).ok()))
+        .collect();
+    let app = state.app.clone();
+    let key = sub.view.id.clone();
+    let submitter = user.clone();
+    let work = tokio::spawn(async move {
+        app.submit_thanks_form(&submitter, &context, &key, form)
+            .await
+    });
+    let ack = settle_submission(state, user, work).await;
+    if ack == Ack::Empty {
+        refresh_homes(state, affected);
+    }
+    ack
+}
+
 /// A submitted modal. The thanks modal answers within the acknowledgement window: an empty 200
 /// closes it, `response_action: errors` keeps it open with a message next to each field.
 async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
     let Ok(sub) = serde_json::from_value::<ViewSubmission>(v) else {
         return Ack::Refused("unreadable view_submission");
     };
+    if sub.view.callback_id == forms::THANKS_FORM {
+        return submit_thanks_form(state, sub).await;
+    }
     if sub.view.callback_id != blocks::THANKS_MODAL {
         tracing::info!("a view otagai did not open was submitted; closed");
         return Ack::Empty;
@@ -308,10 +481,21 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
     let app = state.app.clone();
     let key = sub.view.id.clone();
     let submitter = user.clone();
-    let mut work = tokio::spawn(async move {
+    let work = tokio::spawn(async move {
         app.submit_request_thanks(&submitter, request_id, &key, form)
             .await
     });
+    settle_submission(state, user, work).await
+}
+
+/// Waits for a submission within the acknowledgement window and says what to answer.
+async fn settle_submission(
+    state: &SlackState,
+    user: UserId,
+    mut work: tokio::task::JoinHandle<
+        anyhow::Result<Result<(), std::collections::BTreeMap<&'static str, String>>>,
+    >,
+) -> Ack {
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
         Ok(Ok(Ok(Err(errors)))) => Ack::Json(json!({
             "response_action": "errors",
@@ -355,6 +539,71 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
                 }
             });
             Ack::Empty
+        }
+    }
+}
+
+/// Someone opened the app's Home: publish their Home tab, in their language (at most once per
+/// event, and throttled per person). The Messages and About tabs need nothing.
+async fn home_opened(state: &SlackState, v: &serde_json::Value, event_id: &str, retry: u32) -> Ack {
+    let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
+    match state.app.first_time_event(event_id).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(event_id, retry, "repeated event ignored");
+            return Ack::Empty;
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, event_id, "could not record event");
+            return Ack::Retry;
+        }
+    }
+    let Ok(user) = UserId::parse(text("/event/user")) else {
+        return Ack::Empty;
+    };
+    if text("/event/tab") != "home" {
+        return Ack::Empty;
+    }
+    publish_home(state, &user);
+    Ack::Empty
+}
+
+/// Publishes `user`'s Home tab now, or once at the end of the throttle interval if it was
+/// published moments ago (in a background task; the caller does not wait).
+pub fn publish_home(state: &SlackState, user: &UserId) {
+    use super::client::HomePlan;
+    let wait = match state.slack.home_throttle.plan(user.as_str()) {
+        HomePlan::Now => None,
+        HomePlan::After(d) => Some(d),
+        HomePlan::Scheduled => return,
+    };
+    let (app, slack, user) = (state.app.clone(), state.slack.clone(), user.clone());
+    tokio::spawn(async move {
+        if let Some(d) = wait {
+            tokio::time::sleep(d).await;
+            slack.home_throttle.publishing(user.as_str());
+        }
+        match app.home_tab(&user).await {
+            Ok(tab) => {
+                if let Err(e) = slack
+                    .publish_home(user.as_str(), home::home_view(&tab))
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not publish the home tab");
+                }
+            }
+            Err(e) => tracing::error!(error = ?e, "could not build the home tab"),
+        }
+    });
+}
+
+/// Refreshes the Home tabs of those a request may have changed something for (throttled).
+fn refresh_homes(state: &SlackState, users: impl IntoIterator<Item = UserId>) {
+    let mut seen = Vec::new();
+    for u in users {
+        if !seen.contains(&u) {
+            publish_home(state, &u);
+            seen.push(u);
         }
     }
 }
@@ -454,6 +703,9 @@ async fn event(state: &SlackState, v: serde_json::Value, retry: u32) -> Ack {
                 return Ack::Refused("event without event_id");
             };
             let kind = v.pointer("/event/type").and_then(|t| t.as_str());
+            if kind == Some("app_home_opened") {
+                return home_opened(state, &v, event_id, retry).await;
+            }
             if let Some((user, text)) = direct_message(&v) {
                 return match state
                     .app

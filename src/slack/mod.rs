@@ -5,6 +5,8 @@
 mod blocks;
 mod client;
 mod dispatch;
+mod forms;
+mod home;
 mod manifest;
 mod response_url;
 mod routes;

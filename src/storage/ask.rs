@@ -276,6 +276,15 @@ pub async fn open_of(conn: &mut Conn, asker: &UserId) -> sqlx::Result<Vec<HelpRe
     rows.iter().map(from_row).collect()
 }
 
+/// Requests nobody has answered yet (not resolved, no reply), oldest first, at most `limit`.
+pub async fn unanswered(conn: &mut Conn, limit: i64) -> sqlx::Result<Vec<HelpRequest>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM help_requests WHERE state <> 'resolved' AND answered_at IS NULL          ORDER BY asked_at, id LIMIT $1"
+    );
+    let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Unanswered, posted requests with a nudge or an escalation due at `now_ms`, by id.
 pub async fn due_nudges(conn: &mut Conn, now_ms: i64) -> sqlx::Result<Vec<HelpRequest>> {
     let sql = format!(

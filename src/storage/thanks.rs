@@ -118,6 +118,18 @@ pub async fn received(conn: &mut Conn, user: &UserId, period: Option<Period>) ->
     query.fetch_one(&mut *conn).await
 }
 
+/// Points given in `period` across everyone, and the allowance of everyone whose budget month is
+/// open (base plus grants): what the admins' Home tab compares.
+pub async fn period_totals(conn: &mut Conn, period: Period) -> sqlx::Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(spent), 0) AS BIGINT) AS spent,          CAST(COALESCE(SUM(base + granted), 0) AS BIGINT) AS allowance          FROM budget_periods WHERE period = $1",
+    )
+    .bind(period.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.try_get("spent")?, row.try_get("allowance")?))
+}
+
 /// The top receivers of `period` (or of all time), most points first, ties by who got there first.
 pub async fn top_receivers(
     conn: &mut Conn,

@@ -479,7 +479,7 @@ async fn api(
                 .unwrap_or_default();
             json!({ "ok": true, "channel": channel, "permalink": permalink(channel, ts) })
         }
-        "views.open" => {
+        "views.open" | "views.publish" => {
             // Slack answers with the view it opened, stateful: the request's view plus its id,
             // team, empty state and hash (slack-morphism's SlackStatefulView needs them).
             let mut view = fields.get("view").cloned().unwrap_or_else(|| json!({}));

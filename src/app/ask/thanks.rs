@@ -191,6 +191,7 @@ impl App {
                     channel: recorded_in.as_ref(),
                     // The modal closes; the giver sees what was sent and what is left.
                     confirm_to_giver: true,
+                    link: None,
                 },
                 l,
                 &valid,
@@ -205,7 +206,7 @@ impl App {
     }
 
     /// Which field of the modal a refusal belongs to, with its explanation.
-    fn refusal_field(&self, l: Locale, r: &ThanksRefusal) -> ThanksFormError {
+    pub(in crate::app) fn refusal_field(&self, l: Locale, r: &ThanksRefusal) -> ThanksFormError {
         let field = match r {
             ThanksRefusal::SelfThanks
             | ThanksRefusal::RecipientIsBot(_)

@@ -64,7 +64,11 @@ impl App {
                 }
             }
         };
-        Ok(Reply { text, private })
+        Ok(Reply {
+            text,
+            private,
+            changed: Vec::new(),
+        })
     }
 
     /// A person's time zone: their Slack profile's when known, else the organisation's.
@@ -560,7 +564,13 @@ pub(crate) fn state_words(l: Locale, state: PairState) -> String {
 }
 
 /// One line of `/1on1 list`.
-fn pair_line(l: Locale, me: &UserId, pair: &Pair, today: NaiveDate, open_items: usize) -> String {
+pub(in crate::app) fn pair_line(
+    l: Locale,
+    me: &UserId,
+    pair: &Pair,
+    today: NaiveDate,
+    open_items: usize,
+) -> String {
     let key = if &pair.manager == me {
         "oneonone-list-as-manager"
     } else {

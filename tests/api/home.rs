@@ -1,0 +1,284 @@
+//! The Home tab end to end: `app_home_opened` in, `views.publish` out, in the viewer's
+//! language; a first-use view, a giver, a manager with an overdue report, an admin; refreshed
+//! after a change and throttled; within 100 blocks; private notes never shown.
+
+use crate::both_backends;
+use crate::helpers::*;
+use crate::one_on_one::{add_pair, one_on_one_at, people};
+use crate::thanks_form::{assert_views_within_limits, view_of};
+use otagai::domain::UserId;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+both_backends!(
+    a_new_person_sees_a_first_use_view_explaining_the_three_commands,
+    a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped,
+    a_manager_sees_the_overdue_report_items_topics_and_buttons_but_never_private_notes,
+    an_admin_also_sees_the_export_commands,
+    an_expert_sees_the_unanswered_questions_of_their_topics,
+    a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled,
+    many_items_stay_within_the_hundred_block_limit_with_and_n_more,
+);
+
+const WAIT: Duration = Duration::from_secs(15);
+
+async fn home_app(backend: Backend) -> TestApp {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.bonus.admins = vec![UserId::parse("UADMIN").unwrap()];
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UNEW", "UGIVER", "UBOB", "UMGR", "UREP", "UADMIN"]);
+    app.slack.add_user("UJA", "ja-JP");
+    app
+}
+
+/// Opens `user`'s Home tab; returns the view published for them.
+async fn open_home(app: &TestApp, user: &str) -> Value {
+    let before = publishes_for(app, user).len();
+    let resp = app
+        .event(
+            json!({ "type": "app_home_opened", "user": user, "channel": "D0HOME",
+            "tab": "home", "event_ts": fresh_ts() }),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    app.slack
+        .wait_until(WAIT, &format!("the home tab of {user}"), || {
+            let got = publishes_for(app, user);
+            (got.len() > before).then(|| got.last().cloned().unwrap())
+        })
+        .await
+}
+
+fn publishes_for(app: &TestApp, user: &str) -> Vec<Value> {
+    app.slack
+        .accepted("views.publish")
+        .into_iter()
+        .filter(|c| c["user_id"] == user)
+        .map(|c| view_of(&c))
+        .collect()
+}
+
+fn shown(view: &Value) -> String {
+    view["blocks"].to_string()
+}
+
+fn has_button(view: &Value, action_id: &str) -> bool {
+    shown(view).contains(&format!("\"action_id\":\"{action_id}"))
+}
+
+/// Lets the throttle window pass, so the next open publishes at once.
+async fn past_throttle() {
+    tokio::time::sleep(Duration::from_millis(5200)).await;
+}
+
+async fn a_new_person_sees_a_first_use_view_explaining_the_three_commands(backend: Backend) {
+    let app = home_app(backend).await;
+    let view = open_home(&app, "UNEW").await;
+    assert_eq!(view["type"], "home");
+    let text = shown(&view);
+    for want in ["/thanks @alex", "/1on1 add", "/ask #payroll"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(has_button(&view, "thanks_open"), "{text}");
+    let ja = open_home(&app, "UJA").await;
+    assert!(shown(&ja).contains("ようこそ"), "{ja}");
+    // The Messages tab publishes nothing.
+    app.event(
+        json!({ "type": "app_home_opened", "user": "UBOB", "channel": "D0HOME",
+        "tab": "messages", "event_ts": fresh_ts() }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(publishes_for(&app, "UBOB").is_empty());
+    assert_views_within_limits(&app);
+}
+
+async fn a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped(backend: Backend) {
+    let app = home_app(backend).await;
+    let reply = app
+        .thanks(
+            "UGIVER",
+            "<@UBOB> +10 fixed the &lt;!channel&gt; alert before the release",
+        )
+        .await;
+    assert!(reply.contains("<@UBOB>"), "{reply}");
+    past_throttle().await;
+    let view = open_home(&app, "UGIVER").await;
+    let text = shown(&view);
+    assert!(text.contains("390"), "budget left: {text}");
+    assert!(text.contains("<@UBOB>") && text.contains("(+10)"), "{text}");
+    assert!(!text.contains("<!channel>"), "user text escaped: {text}");
+    assert!(text.contains("@channel alert"), "shown, disarmed: {text}");
+    assert!(has_button(&view, "thanks_open"));
+    let bob = open_home(&app, "UBOB").await;
+    let bob_text = shown(&bob);
+    assert!(bob_text.contains("<@UGIVER>"), "{bob_text}");
+    assert_views_within_limits(&app);
+}
+
+async fn a_manager_sees_the_overdue_report_items_topics_and_buttons_but_never_private_notes(
+    backend: Backend,
+) {
+    let app = home_app(backend).await;
+    add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
+    let r = one_on_one_at(
+        &app,
+        "2026-10-02T10:00:00+09:00",
+        "UMGR",
+        "done <@UREP> PRIVATE-NOTE-XYZ talked about the move",
+    )
+    .await;
+    assert!(!r.is_empty());
+    one_on_one_at(
+        &app,
+        "2026-10-02T10:05:00+09:00",
+        "UMGR",
+        "todo <@UREP> write the plan",
+    )
+    .await;
+    one_on_one_at(
+        &app,
+        "2026-10-02T10:06:00+09:00",
+        "UREP",
+        "topic <@UMGR> career growth",
+    )
+    .await;
+    app.clock
+        .set(crate::one_on_one::t("2026-11-20T10:00:00+09:00"));
+    let view = open_home(&app, "UMGR").await;
+    let text = shown(&view);
+    assert!(
+        text.contains("<@UREP>") && text.contains("overdue"),
+        "{text}"
+    );
+    assert!(
+        text.contains("write the plan") && text.contains("career growth"),
+        "{text}"
+    );
+    for b in ["oneonone_todo_done_", "oneonone_held", "oneonone_snooze"] {
+        assert!(has_button(&view, b), "{b}: {text}");
+    }
+    let report = open_home(&app, "UREP").await;
+    let rtext = shown(&report);
+    assert!(
+        rtext.contains("<@UMGR>") && rtext.contains("career growth"),
+        "{rtext}"
+    );
+    assert!(!has_button(&report, "oneonone_held"), "{rtext}");
+    for call in app.slack.accepted("views.publish") {
+        assert!(!call.to_string().contains("PRIVATE-NOTE-XYZ"), "{call}");
+    }
+    assert_views_within_limits(&app);
+}
+
+async fn an_admin_also_sees_the_export_commands(backend: Backend) {
+    let app = home_app(backend).await;
+    app.thanks("UADMIN", "<@UBOB> thanks for the onboarding docs")
+        .await;
+    past_throttle().await;
+    let view = open_home(&app, "UADMIN").await;
+    assert!(shown(&view).contains("otagai export ledger"), "{view}");
+    app.thanks("UGIVER", "<@UBOB> thanks for the onboarding docs")
+        .await;
+    past_throttle().await;
+    let other = open_home(&app, "UGIVER").await;
+    assert!(!shown(&other).contains("otagai export ledger"), "{other}");
+}
+
+async fn a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled(backend: Backend) {
+    let app = home_app(backend).await;
+    for i in 0..4 {
+        app.thanks(
+            "UGIVER",
+            &format!("<@UBOB> thanks for review number {i} today"),
+        )
+        .await;
+    }
+    // One publish at once, one at the end of the interval with everything: not four.
+    let bob = app
+        .slack
+        .wait_until(Duration::from_secs(12), "the coalesced refresh", || {
+            let got = publishes_for(&app, "UBOB");
+            (got.len() >= 2).then_some(got)
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(5500)).await;
+    let bob_now = publishes_for(&app, "UBOB");
+    assert_eq!(bob_now.len(), 2, "{bob_now:?}");
+    assert!(
+        shown(&bob[1]).contains("review number 3"),
+        "{}",
+        shown(&bob[1])
+    );
+    assert_views_within_limits(&app);
+}
+
+async fn many_items_stay_within_the_hundred_block_limit_with_and_n_more(backend: Backend) {
+    let app = home_app(backend).await;
+    let reports: Vec<String> = (0..40).map(|i| format!("UREP{i:02}")).collect();
+    for r in &reports {
+        app.slack.add_user(r, "en-US");
+    }
+    for (i, r) in reports.iter().enumerate() {
+        // Invitations are at most twenty a day: two days of them.
+        let day = format!("2026-10-{:02}T10:00:00+09:00", 1 + 2 * (i / 20));
+        add_pair(&app, &day, "UMGR", r).await;
+        for n in 0..3 {
+            app.command("UMGR", "/1on1", &format!("todo <@{r}> item {n} for {r}"))
+                .await;
+        }
+    }
+    past_throttle().await;
+    let view = open_home(&app, "UMGR").await;
+    let blocks = view["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= 100, "{}", blocks.len());
+    assert!(shown(&view).contains("more"), "{}", shown(&view));
+    assert_views_within_limits(&app);
+}
+
+async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert(
+                    "payroll".into(),
+                    otagai::config::AskTopic {
+                        channel: None,
+                        experts: vec![otagai::domain::Expert::parse("UPAY1").unwrap()],
+                    },
+                );
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UASKER", "UPAY1", "UOTHER"]);
+    let r = app
+        .command(
+            "UASKER",
+            "/ask",
+            "#payroll Where is the payslip archive kept?",
+        )
+        .await;
+    assert!(!r.is_empty());
+    app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    let view = open_home(&app, "UPAY1").await;
+    assert!(shown(&view).contains("payslip archive"), "{view}");
+    let other = open_home(&app, "UOTHER").await;
+    assert!(!shown(&other).contains("payslip archive"), "{other}");
+    let asker = open_home(&app, "UASKER").await;
+    assert!(
+        shown(&asker).contains("payslip archive"),
+        "their own: {asker}"
+    );
+    assert_views_within_limits(&app);
+}
