@@ -166,7 +166,7 @@ async fn check_slack_tokens(slack: &SlackApi, app_token: Option<&Secret>) -> any
         Ok(me) => {
             tracing::info!(bot = %me.user_id, team = %me.team, team_id = %me.team_id, "Slack accepts the bot token")
         }
-        Err(DeliveryError::Permanent(code)) => {
+        Err(DeliveryError::Permanent(code) | DeliveryError::Unauthorized(code)) => {
             return Err(ConfigError::new(
                 "SLACK_BOT_TOKEN",
                 format!(
@@ -180,7 +180,7 @@ async fn check_slack_tokens(slack: &SlackApi, app_token: Option<&Secret>) -> any
     if let Some(token) = app_token {
         match slack.open_socket(token.expose()).await {
             Ok(_) => tracing::info!("Slack accepts the app-level token"),
-            Err(DeliveryError::Permanent(code)) => {
+            Err(DeliveryError::Permanent(code) | DeliveryError::Unauthorized(code)) => {
                 return Err(ConfigError::new(
                     "SLACK_APP_TOKEN",
                     format!(

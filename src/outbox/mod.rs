@@ -45,6 +45,12 @@ pub enum DeliveryError {
     /// Slack refused it for good (`channel_not_found`, `not_in_channel`, …).
     #[error("permanent: {0}")]
     Permanent(String),
+    /// Slack refused the token or a scope (`invalid_auth`, `token_revoked`, `account_inactive`,
+    /// `missing_scope: chat:write`): nothing is wrong with the message, so it is held, not
+    /// failed, and goes out once an operator fixes the token or reinstalls the app. Does not
+    /// count as an attempt.
+    #[error("refused by Slack: {0}")]
+    Unauthorized(String),
 }
 
 /// Something that can deliver a message: the Slack Web API, or the `try` console.

@@ -242,6 +242,15 @@ impl OutboxWorker {
                     outcome.retried += 1;
                     outcome.pause = outcome.pause.max(Some(wait));
                 }
+                Verdict::Tried(Err(DeliveryError::Unauthorized(reason))) => {
+                    // The token or a scope, not the message: held at the longest backoff until
+                    // Slack accepts the token again (the client logs it once, /readyz shows it).
+                    let hold = self.settings.backoff_max;
+                    soonest(&mut outcome, hold);
+                    let next = now_ms + hold.as_millis() as i64;
+                    outbox::mark_retry_in(&mut tx, id, &self.owner, next, &reason, false).await?;
+                    outcome.retried += 1;
+                }
                 Verdict::Tried(Err(DeliveryError::Transient(reason)))
                     if attempts + 1 < self.settings.max_attempts =>
                 {

@@ -27,6 +27,9 @@ pub struct SlackApi {
     response_urls: ResponseUrls,
     /// What Slack last said about the bot token.
     auth: Arc<RwLock<AuthState>>,
+    /// When the current refusal was last seen: only a call that started after it shows the
+    /// token works again (calls in flight at that moment prove nothing).
+    refused_at: Arc<RwLock<Option<std::time::Instant>>>,
     /// users.info's tier (Tier 4, about 100 calls a minute): after a 429 every caller waits
     /// its Retry-After, then calls are paced until Slack has been quiet a while.
     users_info: Arc<Pacer>,
@@ -234,6 +237,7 @@ impl SlackApi {
             timeout,
             response_urls: ResponseUrls::for_api(api_url),
             auth: Arc::new(RwLock::new(AuthState::Unknown)),
+            refused_at: Arc::new(RwLock::new(None)),
             // Tier 4: about 100 a minute; quiet again after a minute without a 429.
             users_info: Arc::new(Pacer::new(
                 Duration::from_millis(600),
@@ -255,7 +259,9 @@ impl SlackApi {
                     team: a.team.clone(),
                 }
             }
-            Err(DeliveryError::Permanent(code)) => *state = AuthState::Refused(code.clone()),
+            Err(DeliveryError::Permanent(code) | DeliveryError::Unauthorized(code)) => {
+                *state = AuthState::Refused(code.clone())
+            }
             Err(_) => {}
         }
         answer.map(|a| BotIdentity {
@@ -263,6 +269,38 @@ impl SlackApi {
             team_id: a.team_id.to_string(),
             team: a.team,
         })
+    }
+
+    /// Remembers a refusal of the token (for `/readyz` and one clear log line), and that it
+    /// works again once a call succeeds.
+    fn note_auth<T>(&self, started: std::time::Instant, result: &Result<T, DeliveryError>) {
+        let refused = matches!(result, Err(DeliveryError::Unauthorized(_)));
+        let recovered = result.is_ok()
+            && self
+                .refused_at
+                .read()
+                .expect("auth state lock")
+                .is_some_and(|at| started > at);
+        if !(refused || recovered) {
+            return;
+        }
+        let mut state = self.auth.write().expect("auth state lock");
+        let mut refused_at = self.refused_at.write().expect("auth state lock");
+        match result {
+            Err(DeliveryError::Unauthorized(code)) => {
+                if *state != AuthState::Refused(code.clone()) {
+                    tracing::error!(%code, "Slack refuses the bot token or a scope: messages are held until it is fixed (reinstall the app, or check SLACK_BOT_TOKEN)");
+                }
+                *state = AuthState::Refused(code.clone());
+                *refused_at = Some(std::time::Instant::now());
+            }
+            Ok(_) => {
+                tracing::info!("Slack accepts the bot token again: held messages go out");
+                *state = AuthState::Unknown;
+                *refused_at = None;
+            }
+            Err(_) => {}
+        }
     }
 
     /// What Slack last said about the bot token.
@@ -274,8 +312,13 @@ impl SlackApi {
         &self,
         f: impl Future<Output = Result<T, SlackClientError>>,
     ) -> Result<T, DeliveryError> {
+        let started = std::time::Instant::now();
         match tokio::time::timeout(self.timeout, f).await {
-            Ok(r) => r.map_err(classify),
+            Ok(r) => {
+                let r = r.map_err(classify);
+                self.note_auth(started, &r);
+                r
+            }
             Err(_) => Err(DeliveryError::Transient(format!(
                 "timed out after {:?}",
                 self.timeout
@@ -283,6 +326,17 @@ impl SlackApi {
         }
     }
 }
+
+/// What Slack answers when the token, the account or a scope is the problem, not the message.
+const AUTH_CODES: &[&str] = &[
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "missing_scope",
+    "no_permission",
+];
 
 /// Maps slack-morphism's errors onto what the outbox does next.
 fn classify(e: SlackClientError) -> DeliveryError {
@@ -292,6 +346,18 @@ fn classify(e: SlackClientError) -> DeliveryError {
         }
         SlackClientError::ApiError(a) if TRANSIENT_CODES.contains(&a.code.as_str()) => {
             DeliveryError::Transient(a.code)
+        }
+        // Which scope is missing is in the answer's `needed`.
+        SlackClientError::ApiError(a) if AUTH_CODES.contains(&a.code.as_str()) => {
+            let needed = a
+                .http_response_body
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+                .and_then(|v| v.get("needed").and_then(|n| n.as_str()).map(str::to_owned));
+            DeliveryError::Unauthorized(match needed {
+                Some(scope) => format!("{}: {scope}", a.code),
+                None => a.code,
+            })
         }
         SlackClientError::ApiError(a) => DeliveryError::Permanent(a.code),
         SlackClientError::HttpError(h)
@@ -711,6 +777,21 @@ mod tests {
         let busy =
             SlackClientError::ApiError(SlackClientApiError::new("service_unavailable".into()));
         assert!(matches!(classify(busy), DeliveryError::Transient(_)));
+        let revoked = SlackClientError::ApiError(SlackClientApiError::new("token_revoked".into()));
+        assert_eq!(
+            classify(revoked),
+            DeliveryError::Unauthorized("token_revoked".into())
+        );
+        let scope = SlackClientError::ApiError(
+            SlackClientApiError::new("missing_scope".into()).with_http_response_body(
+                r#"{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"users:read"}"#
+                    .into(),
+            ),
+        );
+        assert_eq!(
+            classify(scope),
+            DeliveryError::Unauthorized("missing_scope: chat:write".into())
+        );
         let five =
             SlackClientError::HttpError(SlackClientHttpError::new(http::StatusCode::BAD_GATEWAY));
         assert!(matches!(classify(five), DeliveryError::Transient(_)));

@@ -15,6 +15,7 @@ both_backends!(
     a_body_over_64_kib_gets_413,
     an_ssl_check_is_answered_200_and_does_nothing,
     a_token_slack_refuses_stops_serve_with_one_line_naming_it,
+    a_token_revoked_while_serving_holds_messages_and_readyz_says_why,
     the_person_who_installed_the_app_is_a_person,
     a_press_on_the_longest_reminder_is_accepted_and_recorded,
     a_very_long_thread_reply_event_is_accepted,
@@ -556,4 +557,71 @@ async fn metrics_parse_as_prometheus_text_and_their_counters_move(backend: Backe
     for secret in ["UGIVER", "UBOB", "build green", "C0"] {
         assert!(!text.contains(secret), "/metrics names {secret}");
     }
+}
+
+/// The token is revoked (or a scope removed) while otagai runs: messages are held, not failed,
+/// `/readyz` says why, and they go out once Slack accepts the token again.
+async fn a_token_revoked_while_serving_holds_messages_and_readyz_says_why(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    app.thanks("UGIVER", "<@UBOB> thanks for the handover notes")
+        .await;
+    app.slack
+        .wait_posts_in("C0GENERAL", 1, Duration::from_secs(15))
+        .await;
+    // Revoked: otagai still knows both people (cached), so the thanks is accepted and waits.
+    app.slack.set_token_revoked(true);
+    let reply = app
+        .thanks("UGIVER", "<@UBOB> thanks for covering my on-call shift")
+        .await;
+    assert!(reply.contains("<@UBOB>"), "{reply}");
+    // While Slack refuses it, /readyz says so.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let r = app
+            .http
+            .get(format!("{}/readyz", app.address))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 503 {
+            let body = r.text().await.unwrap();
+            assert!(body.contains("token_revoked"), "{body}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "readyz never said why");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let failed: i64 = scalar(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'").await;
+    assert_eq!(failed, 0, "held, not failed");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'").await,
+        0,
+        "held, not failed"
+    );
+    // The token is fixed: everything goes out, and /readyz is ready.
+    app.slack.set_token_revoked(false);
+    app.slack
+        .wait_posts_in("C0GENERAL", 2, Duration::from_secs(15))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let r = app
+            .http
+            .get(format!("{}/readyz", app.address))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{:?}", r.text().await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'").await,
+        0
+    );
 }

@@ -69,6 +69,8 @@ struct FakeState {
     users_info_delay: Option<Duration>,
     /// What `apps.connections.open` answers: a fake Socket Mode server's URL.
     socket_url: Option<String>,
+    /// The bot token was revoked: every Web API call answers `token_revoked`.
+    revoked: bool,
     /// Every Web API answer waits this long plus up to the second figure more, spread
     /// pseudo-randomly (Slack's own latency, and its variation, which reorders what is sent
     /// side by side).
@@ -110,6 +112,11 @@ impl FakeSlack {
             origin: format!("http://{addr}"),
             state,
         }
+    }
+
+    /// Revokes the bot token (every Web API call answers `token_revoked`), or reinstates it.
+    pub fn set_token_revoked(&self, revoked: bool) {
+        self.state.lock().unwrap().revoked = revoked;
     }
 
     /// `apps.connections.open` answers with `url` (a fake Socket Mode server).
@@ -376,6 +383,9 @@ async fn api(
             .and_then(|c| s.scripted_channel.get_mut(c))
             .and_then(VecDeque::pop_front)
             .or_else(|| s.scripted.get_mut(&method).and_then(VecDeque::pop_front));
+        if s.revoked {
+            scripted = Some(Scripted::ApiError("token_revoked"));
+        }
         if scripted.is_none()
             && let (Some((burst, per_sec)), Some(c)) = (s.channel_rate, channel)
         {
