@@ -9,7 +9,7 @@ use super::one_on_one::pair_line;
 use crate::domain::text::{escaped, user_text};
 use crate::domain::{Locale, Period, UserId};
 use crate::i18n::{self, tr, tr0};
-use crate::outbox::{excerpt, permalink};
+use crate::outbox::excerpt;
 use crate::storage::{ask, pairs, thanks};
 
 /// How many thanks received and given the tab lists.
@@ -131,11 +131,7 @@ impl App {
         let question_line = |r: &ask::HelpRequest| {
             let what = excerpt(&r.question, 80);
             let link = match &r.post_ts {
-                Some(ts) => format!(
-                    "<{}|{}>",
-                    permalink(r.team_domain.as_deref(), &r.channel, ts),
-                    escaped(&what)
-                ),
+                Some(ts) => format!("<{}|{}>", super::ask::post_link(r, ts), escaped(&what)),
                 None => user_text(&what),
             };
             let state = tr0(l, &format!("ask-state-{}", r.state.as_str()));

@@ -18,6 +18,7 @@ mod users;
 
 pub use crate::clock::{Clock, SystemClock};
 pub use actions::ButtonAction;
+pub(crate) use ask::post_link;
 pub use ask::{RequestAction, RequestRef, ThanksForm, ThanksFormError, ThanksModal, TrackOutcome};
 pub use export::export_ledger_csv;
 pub use forget::{ForgetReport, confirms, forget_user};

@@ -121,7 +121,10 @@ impl Deliver for ConsoleDelivery {
             .lock()
             .expect("screen lock")
             .push(format!("  [{where_}]\n      {body}"));
-        Ok(Delivered { ts })
+        Ok(Delivered {
+            ts,
+            permalink: None,
+        })
     }
 }
 

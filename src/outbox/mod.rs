@@ -86,4 +86,6 @@ pub trait Deliver: Send + Sync {
 pub struct Delivered {
     /// The ts of a posted message (chat.postMessage), when Slack gave one.
     pub ts: Option<String>,
+    /// Its link as Slack gives it (chat.getPermalink), asked for a question's post only.
+    pub permalink: Option<String>,
 }

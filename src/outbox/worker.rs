@@ -299,11 +299,14 @@ impl OutboxWorker {
         };
         // The recorded ts, which is this one unless an earlier send of the same post got
         // through before a crash: the link must point where reactions and replies count.
-        let recorded = storage::ask::set_post_ts(tx, post.request_id, ts).await?;
-        let (Some(a), Some(ts)) = (&post.announce, recorded) else {
+        let recorded =
+            storage::ask::set_post_ts(tx, post.request_id, ts, delivered.permalink.as_deref())
+                .await?;
+        let (Some(a), Some((ts, link))) = (&post.announce, recorded) else {
             return Ok(false);
         };
-        let link = super::permalink(a.team_domain.as_deref(), channel.as_str(), &ts);
+        let link = link
+            .unwrap_or_else(|| super::permalink(a.team_domain.as_deref(), channel.as_str(), &ts));
         let body = Body::AskPosted {
             channel: channel.clone(),
             link,

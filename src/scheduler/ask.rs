@@ -11,7 +11,7 @@ use super::Planned;
 use crate::app::App;
 use crate::config::EscalateTo;
 use crate::domain::{ChannelId, RequestState};
-use crate::outbox::{AskNudge, Body, Destination, NudgeText, OutboundMessage, excerpt, permalink};
+use crate::outbox::{AskNudge, Body, Destination, NudgeText, OutboundMessage, excerpt};
 use crate::storage::{self, ask, ask::NudgeKind};
 use chrono::{DateTime, Utc};
 
@@ -105,7 +105,7 @@ impl App {
                         NudgeText::EscalateChannel,
                         vec![],
                         &r,
-                        Some(permalink(r.team_domain.as_deref(), &r.channel, &ts)),
+                        Some(crate::app::post_link(&r, &ts)),
                         waited_hours,
                     )),
                 };

@@ -181,6 +181,12 @@ pub(crate) const WEB_API_METHODS: &[WebApiMethod] = &[
         call: "conversations_open",
         scopes: &["im:write"],
     },
+    // The link to a question's post, asked for once when it is posted.
+    WebApiMethod {
+        method: "chat.getPermalink",
+        call: "chat_get_permalink",
+        scopes: &[],
+    },
     // Whose token this is, at start and for /readyz: any token may ask.
     WebApiMethod {
         method: "auth.test",
@@ -467,6 +473,7 @@ impl SlackApi {
         let resp = self.timed(session.chat_post_message(&req)).await?;
         Ok(Delivered {
             ts: Some(resp.ts.to_string()),
+            permalink: None,
         })
     }
 
@@ -546,6 +553,16 @@ impl SlackApi {
                         .await
                         .map(|()| Delivered::default())
                 }
+                // A question's post: its link as Slack gives it, which works on every Slack
+                // (Enterprise Grid, GovSlack); best effort, the domain-built link otherwise.
+                (Ok(mut delivered), _)
+                    if matches!(message.body, crate::outbox::Body::AskPost(_)) =>
+                {
+                    if let Some(ts) = &delivered.ts {
+                        delivered.permalink = self.permalink(channel.as_str(), ts).await;
+                    }
+                    Ok(delivered)
+                }
                 (result, _) => result,
             },
             // A user ID as the channel sends a DM from the bot.
@@ -602,6 +619,22 @@ impl SlackApi {
         Ok(self.timed(async { page }).await?.messages)
     }
 
+    /// chat.getPermalink; `None` when Slack does not say.
+    async fn permalink(&self, channel: &str, ts: &str) -> Option<String> {
+        let req = SlackApiChatGetPermalinkRequest::new(
+            SlackChannelId::new(channel.to_owned()),
+            SlackTs::new(ts.to_owned()),
+        );
+        let session = self.client.open_session(&self.token);
+        match self.timed(session.chat_get_permalink(&req)).await {
+            Ok(resp) => Some(resp.permalink.to_string()),
+            Err(e) => {
+                tracing::warn!(error = %e, "no permalink from Slack; building the link from the domain");
+                None
+            }
+        }
+    }
+
     /// The ID of the bot's DM conversation with `user` (conversations.open).
     async fn im_channel(&self, user: &str) -> Result<String, DeliveryError> {
         let req = SlackApiConversationsOpenRequest::new()
@@ -654,6 +687,7 @@ impl Deliver for SlackApi {
             });
         Ok(found.map(|m| Delivered {
             ts: m["ts"].as_str().map(str::to_owned),
+            permalink: None,
         }))
     }
 }

@@ -22,6 +22,8 @@ pub struct HelpRequest {
     pub team_domain: Option<String>,
     /// Slack's ts of the post, once delivered.
     pub post_ts: Option<String>,
+    /// The post's link as Slack gave it, when it did.
+    pub post_link: Option<String>,
     pub state: RequestState,
     pub asker_notified: bool,
     pub asked_at: i64,
@@ -34,7 +36,7 @@ pub struct HelpRequest {
 }
 
 const COLUMNS: &str = "id, asker_id, asker_locale, anonymous, topic, question, channel_id, \
-    team_domain, post_ts, state, asker_notified, asked_at, answered_at, resolved_at, \
+    team_domain, post_ts, post_link, state, asker_notified, asked_at, answered_at, resolved_at, \
     nudge_due_at, escalate_due_at, nudged_at, escalated_at";
 
 fn from_row(r: &AnyRow) -> sqlx::Result<HelpRequest> {
@@ -52,6 +54,7 @@ fn from_row(r: &AnyRow) -> sqlx::Result<HelpRequest> {
         channel: r.try_get("channel_id")?,
         team_domain: r.try_get("team_domain")?,
         post_ts: r.try_get("post_ts")?,
+        post_link: r.try_get("post_link")?,
         state: RequestState::parse(&state)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown state {state}").into()))?,
         asker_notified: r.try_get::<i64, _>("asker_notified")? != 0,
@@ -101,17 +104,26 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>) -> sqlx::Result<i64> {
 
 /// Records where Slack put the post. The first answer wins (a post re-sent after a crash is
 /// not tracked); returns the ts that is recorded, `None` if the request is gone.
-pub async fn set_post_ts(conn: &mut Conn, id: i64, ts: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query("UPDATE help_requests SET post_ts = $2 WHERE id = $1 AND post_ts IS NULL")
-        .bind(id)
-        .bind(ts)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_scalar("SELECT post_ts FROM help_requests WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map(Option::flatten)
+pub async fn set_post_ts(
+    conn: &mut Conn,
+    id: i64,
+    ts: &str,
+    link: Option<&str>,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query(
+        "UPDATE help_requests SET post_ts = $2, post_link = $3 WHERE id = $1 AND post_ts IS NULL",
+    )
+    .bind(id)
+    .bind(ts)
+    .bind(link)
+    .execute(&mut *conn)
+    .await?;
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT post_ts, post_link FROM help_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.and_then(|(ts, link)| ts.map(|ts| (ts, link))))
 }
 
 /// Removes a request whose post Slack refused for good: it was never seen, so nobody could

@@ -227,11 +227,7 @@ impl App {
         for r in open {
             let what = excerpt(&r.question, 80);
             let link = match &r.post_ts {
-                Some(ts) => format!(
-                    "<{}|{}>",
-                    permalink(r.team_domain.as_deref(), &r.channel, ts),
-                    text::escaped(&what)
-                ),
+                Some(ts) => format!("<{}|{}>", post_link(&r, ts), text::escaped(&what)),
                 None => text::user_text(&what),
             };
             let asked = r.asked_at;
@@ -254,4 +250,12 @@ impl App {
         }
         Ok(lines.join("\n"))
     }
+}
+
+/// The link to a request's post: the one Slack gave when it was posted (chat.getPermalink),
+/// else one built from the workspace's domain (posts made before, or Slack did not say).
+pub(crate) fn post_link(r: &ask::HelpRequest, ts: &str) -> String {
+    r.post_link
+        .clone()
+        .unwrap_or_else(|| permalink(r.team_domain.as_deref(), &r.channel, ts))
 }

@@ -9,7 +9,7 @@ use crate::domain::{
     helpers_of,
 };
 use crate::i18n::tr0;
-use crate::outbox::{AskPost, Body, Destination, OutboundMessage, excerpt, permalink};
+use crate::outbox::{AskPost, Body, Destination, OutboundMessage, excerpt};
 use crate::storage::{self, ask, requests};
 
 /// Which request.
@@ -130,7 +130,7 @@ impl App {
         let post_ts = match (&r.post_ts, seen_at) {
             (Some(ts), _) => Some(ts.clone()),
             (None, Some((channel, ts))) if channel == r.channel => {
-                ask::set_post_ts(&mut tx, r.id, ts).await?;
+                ask::set_post_ts(&mut tx, r.id, ts, None).await?;
                 Some(ts.to_owned())
             }
             _ => None,
@@ -153,7 +153,7 @@ impl App {
         let channel = ChannelId::parse(&r.channel).map_err(anyhow::Error::msg)?;
         let link = post_ts
             .as_deref()
-            .map(|ts| permalink(r.team_domain.as_deref(), &r.channel, ts))
+            .map(|ts| super::post_link(&r, ts))
             .unwrap_or_default();
         if t.update_post
             && let Some(ts) = &post_ts

@@ -12,7 +12,45 @@ both_backends!(
     empty_unknown_topic_and_overlong_questions_are_refused_and_nothing_is_posted,
     anonymous_questions_are_refused_when_the_workspace_does_not_allow_them,
     without_a_help_channel_only_topics_with_their_own_channel_can_be_asked,
+    the_link_to_a_question_is_the_one_slack_gives_even_without_a_workspace_domain,
 );
+
+/// Enterprise Grid and GovSlack links are not `https://<domain>.slack.com/…`, and a command may
+/// come without `team_domain`: the link the asker gets is the one chat.getPermalink gives.
+async fn the_link_to_a_question_is_the_one_slack_gives_even_without_a_workspace_domain(
+    backend: Backend,
+) {
+    let app = spawn_ask_app(backend).await;
+    let body = serde_urlencoded::to_string([
+        ("team_id", "T0TEST"),
+        ("team_domain", ""),
+        ("channel_id", "C0GENERAL"),
+        ("user_id", "UASKER"),
+        ("command", "/ask"),
+        ("text", "Where is the travel policy?"),
+        ("response_url", &app.slack.response_url("trig-nodomain")),
+        ("trigger_id", "trig-nodomain"),
+    ])
+    .unwrap();
+    let resp = app
+        .post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let post = app.slack.wait_posts_in("C0HELP", 1, WAIT).await.remove(0);
+    assert_eq!(app.slack.calls("chat.getPermalink").len(), 1);
+    let links = wait_hook(&app, "trig-nodomain", 1).await;
+    let text = said(&links[0]);
+    assert!(
+        text.contains(&crate::fake_slack::permalink("C0HELP", &post.ts)),
+        "Slack's link, not one built from a missing domain: {text}"
+    );
+    // `/ask mine` links it the same way.
+    let mine = app.command("UASKER", "/ask", "mine").await;
+    assert!(
+        mine.contains(&crate::fake_slack::permalink("C0HELP", &post.ts)),
+        "{mine}"
+    );
+}
 
 async fn a_question_is_posted_in_the_help_channel_with_buttons_and_the_asker_gets_its_link(
     backend: Backend,
