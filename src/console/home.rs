@@ -2,7 +2,6 @@
 //! `:thanks-form @bob +10 what they did #value`), with refusals shown next to their field.
 
 use super::Console;
-use super::cast::to_slack_text;
 use crate::app::{FormContext, ThanksFormInput};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
@@ -98,7 +97,8 @@ impl Console {
             form.values.insert(0, tag.to_owned());
             words.pop();
         }
-        form.message = to_slack_text(&self.cast, &words.join(" "), locale);
+        // A form's text arrives as typed (Slack escapes command text, not modal input).
+        form.message = words.join(" ");
         let context = FormContext {
             channel: ChannelId::parse(super::CHANNEL).ok(),
             response_url: None,
