@@ -4,6 +4,7 @@
 //! `:thank` submits it). Events go through
 //! [`App::track_request`](crate::app::App::track_request) exactly as the events route does.
 
+use super::cast::{FormArgs, form_args};
 use super::cast::{channel_label, to_slack_text};
 use super::delivery::PostedQuestion;
 use super::{Console, RESPONSE_URL};
@@ -255,38 +256,23 @@ impl Console {
             return Ok(());
         };
         let locale = self.app.settings.org.locale;
-        let mut recipients = Vec::new();
-        let mut points = String::new();
-        let mut rest = args.trim();
-        loop {
-            let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
-                let id = self
-                    .cast
-                    .lock()
-                    .expect("cast lock")
-                    .add(name, locale, false);
-                match id {
-                    Some(id) => recipients.push(id.to_string()),
-                    None => {
-                        writeln!(out, "  names are letters and digits, like bob")?;
-                        return Ok(());
-                    }
-                }
-            } else if let Some(n) = word.strip_prefix('+').filter(|_| points.is_empty()) {
-                points = n.to_owned();
-            } else {
-                break;
-            }
-            rest = after.trim_start();
-        }
+        let Some(FormArgs {
+            mut recipients,
+            points,
+            rest,
+        }) = form_args(&self.cast, locale, args)
+        else {
+            writeln!(out, "  names are letters and digits, like bob")?;
+            return Ok(());
+        };
         if recipients.is_empty() {
             recipients = modal.helpers.iter().map(|h| h.to_string()).collect();
         }
+        // A form's text arrives as typed (Slack escapes command text, not modal input).
         let message = if rest.is_empty() {
             modal.message.clone()
         } else {
-            to_slack_text(&self.cast, rest, locale)
+            rest.to_owned()
         };
         let form = ThanksForm {
             recipients,

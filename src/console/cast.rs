@@ -141,6 +141,42 @@ pub(super) fn to_slack_text(cast: &Arc<Mutex<Cast>>, text: &str, locale: Locale)
         .join(" ")
 }
 
+/// What `:thank` and `:thanks-form` take before the message: people as `@name` and one `+N`.
+pub(super) struct FormArgs<'a> {
+    pub(super) recipients: Vec<String>,
+    pub(super) points: String,
+    /// The message (and, for the form, its `#values`).
+    pub(super) rest: &'a str,
+}
+
+/// Reads [`FormArgs`]; `None` when a name is not one the console can make a person of.
+pub(super) fn form_args<'a>(
+    cast: &Arc<Mutex<Cast>>,
+    locale: Locale,
+    args: &'a str,
+) -> Option<FormArgs<'a>> {
+    let mut form = FormArgs {
+        recipients: Vec::new(),
+        points: String::new(),
+        rest: args.trim(),
+    };
+    loop {
+        let (word, after) = form
+            .rest
+            .split_once(char::is_whitespace)
+            .unwrap_or((form.rest, ""));
+        if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
+            let id = cast.lock().expect("cast lock").add(name, locale, false)?;
+            form.recipients.push(id.to_string());
+        } else if let Some(n) = word.strip_prefix('+').filter(|_| form.points.is_empty()) {
+            form.points = n.to_owned();
+        } else {
+            return Some(form);
+        }
+        form.rest = after.trim_start();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

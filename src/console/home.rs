@@ -2,6 +2,7 @@
 //! `:thanks-form @bob +10 what they did #value`), with refusals shown next to their field.
 
 use super::Console;
+use super::cast::form_args;
 use crate::app::{FormContext, ThanksFormInput};
 use crate::domain::{ChannelId, UserId};
 use crate::i18n::tr0;
@@ -67,30 +68,16 @@ impl Console {
         out: &mut impl Write,
     ) -> anyhow::Result<()> {
         let locale = self.app.settings.org.locale;
-        let mut form = ThanksFormInput::default();
-        let mut rest = args.trim();
-        loop {
-            let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
-                let id = self
-                    .cast
-                    .lock()
-                    .expect("cast lock")
-                    .add(name, locale, false);
-                match id {
-                    Some(id) => form.recipients.push(id.to_string()),
-                    None => {
-                        writeln!(out, "  names are letters and digits, like bob")?;
-                        return Ok(());
-                    }
-                }
-            } else if let Some(n) = word.strip_prefix('+').filter(|_| form.points.is_empty()) {
-                form.points = n.to_owned();
-            } else {
-                break;
-            }
-            rest = after.trim_start();
-        }
+        let Some(args) = form_args(&self.cast, locale, args) else {
+            writeln!(out, "  names are letters and digits, like bob")?;
+            return Ok(());
+        };
+        let mut form = ThanksFormInput {
+            recipients: args.recipients,
+            points: args.points,
+            ..Default::default()
+        };
+        let rest = args.rest;
         // Values picked: the #tags at the end, as the form's list would give them.
         let mut words: Vec<&str> = rest.split_whitespace().collect();
         while let Some(tag) = words.last().and_then(|w| w.strip_prefix('#')) {
