@@ -5,20 +5,23 @@
 //!
 //! `cargo bench --bench thanks` runs, for each backend, each fake Slack latency (0 and 50 ms a
 //! Web API call) and each concurrency (1, 8, 64), `BENCH_SECONDS` (10) of clients that each send
-//! a signed `/thanks <@R> +1 …` and, as soon as it is answered, the next one. A thanks is *done*
-//! when its channel post reaches the fake. It prints acks/s, ack p50/p99, thanks done per second
-//! within the window, drain (how long after the load stops the outbox is empty), the delay from
-//! a thanks' acknowledgement to its post (p50/p99), and the process's peak RSS (the bench, the
-//! fake Slack and otagai share one process, so that is an upper bound for otagai). Then the
-//! fake's own ceiling (chat.postMessage straight from a client at concurrency 64) and a reminder
-//! run: `BENCH_REMINDERS` (2,000) DMs written at once, as the 09:30 reminder pass writes them,
-//! and how long until the fake has them all.
+//! a signed `/thanks <@R> +1 …` and, as soon as it is answered, the next one. otagai runs as
+//! `otagai serve` (the release binary) in a process of its own; the load generator and the fake
+//! Slack share this one. A thanks is *done* when its channel post reaches the fake. It prints
+//! acks/s, ack p50/p99, thanks done per second within the window, drain (how long after the load
+//! stops the outbox is empty), the delay from a thanks' acknowledgement to its post (p50/p99),
+//! and otagai's peak RSS. Then the fake's own ceiling (chat.postMessage straight from a client
+//! at concurrency 64) and a reminder run: `BENCH_REMINDERS` (2,000) DMs written at once, as the
+//! 09:30 reminder pass writes them, and how long until the fake has them all.
 //!
-//! Subsets: `BENCH_LATENCIES_MS=50`, `BENCH_CONCURRENCY=64`, `BENCH_CHANNELS` (8: where the
-//! thanks are typed; each channel takes one message per Slack round trip, since the outbox keeps
-//! a channel's order), `BENCH_RECIPIENTS` (500), `BENCH_SKIP_REMINDERS=1`, `BENCH_SKIP_CEILING=1`.
+//! Subsets: `BENCH_LATENCIES_MS=50`, `BENCH_CONCURRENCY=64`, `BENCH_RECIPIENTS` (500),
+//! `BENCH_SKIP_REMINDERS=1`, `BENCH_SKIP_CEILING=1`, `BENCH_IN_PROCESS=1` (otagai inside the
+//! bench process, as the smoke run does). `BENCH_CHANNELS` (64) is where the thanks are typed:
+//! the outbox keeps each channel's order, so a channel takes one post per Slack round trip
+//! (20 a second at 50 ms; real Slack allows about one a second per channel), and the thanks
+//! done per second can never exceed channels / latency (8 channels at 50 ms: 160).
 //! Run without `--bench` (as `cargo test --all-targets` does) it makes one small smoke run on
-//! SQLite.
+//! SQLite, in process.
 
 mod support;
 
@@ -86,9 +89,10 @@ fn giver(i: usize) -> String {
     format!("UGIVER{:04}", i % GIVERS)
 }
 
-/// The process's peak resident set since the last [`reset_peak_rss`], in KiB (Linux).
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// The peak resident set of process `pid` ("self" for this one) since the last
+/// [`reset_peak_rss`], in KiB (Linux).
+fn peak_rss_kib(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -111,17 +115,63 @@ fn settings() -> Settings {
     settings
 }
 
-async fn run_once(backend: &Backend, load: Load) -> anyhow::Result<Report> {
+/// Where otagai runs during a load.
+enum Otagai {
+    /// In this process: the server task and its stop switch.
+    InProcess(
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+        watch::Sender<bool>,
+    ),
+    /// `otagai serve`, the release binary, as a process of its own (its RSS is its own).
+    Process(std::process::Child),
+}
+
+/// Starts `otagai serve` on `db` against `slack` with the bench's settings, and waits until it
+/// answers: its address.
+async fn serve_process(
+    db: &Db,
+    slack: &FakeSlack,
+) -> anyhow::Result<(std::process::Child, String)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_otagai"))
+        .arg("serve")
+        .env_remove("OTAGAI_CONFIG")
+        .env_remove("SLACK_APP_TOKEN")
+        .env("RUST_LOG", "warn")
+        .env("DATABASE_URL", &db.url)
+        .env("SLACK_API_URL", &slack.api_url)
+        .env("SLACK_BOT_TOKEN", support::BOT_TOKEN)
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("OTAGAI_LISTEN", &listen)
+        .env("OTAGAI__ORG__LOCALE", "en")
+        .env("OTAGAI__BONUS__MONTHLY_BUDGET", "1000000")
+        .env("OTAGAI__BONUS__MAX_POINTS_PER_THANKS", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let address = format!("http://{listen}");
+    let started = Instant::now();
+    while reqwest::get(format!("{address}/healthz")).await.is_err() {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "otagai serve did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok((child, address))
+}
+
+async fn run_once(backend: &Backend, load: Load, own_process: bool) -> anyhow::Result<Report> {
     let slack = FakeSlack::start().await;
     let db = Db::create(backend, "").await?;
     let application = support::build(&db, &slack, settings()).await?;
-    let address = format!("http://{}", application.local_addr());
     let app = application.app().clone();
     let store = app.store.clone();
-    let (stop, stopped) = watch::channel(false);
-    let server = tokio::spawn(application.run_until_stopped(stopped));
 
-    // Everyone exists in Slack, and the users.info cache is warm, as in a running workspace.
+    // Everyone exists in Slack, and the users.info cache (in the database) is warm, as in a
+    // running workspace.
     let recipients = load.recipients;
     let recipient = move |i: usize| format!("URECIP{:04}", (i * 7 + 3) % recipients);
     let people: Vec<String> = (0..GIVERS)
@@ -135,6 +185,16 @@ async fn run_once(backend: &Backend, load: Load) -> anyhow::Result<Report> {
         app.locale_of(&UserId::parse(p).map_err(anyhow::Error::msg)?)
             .await;
     }
+    let (otagai, address) = if own_process {
+        drop(application);
+        let (child, address) = serve_process(&db, &slack).await?;
+        (Otagai::Process(child), address)
+    } else {
+        let address = format!("http://{}", application.local_addr());
+        let (stop, stopped) = watch::channel(false);
+        let server = tokio::spawn(application.run_until_stopped(stopped));
+        (Otagai::InProcess(server, stop), address)
+    };
     slack.set_latency(load.latency, Duration::ZERO);
     reset_peak_rss();
 
@@ -228,7 +288,10 @@ async fn run_once(backend: &Backend, load: Load) -> anyhow::Result<Report> {
     if pending > 0 {
         eprintln!("  the outbox did not drain in 120 s: {pending} still pending");
     }
-    let peak_rss_kib = peak_rss_kib();
+    let peak_rss_kib = match &otagai {
+        Otagai::Process(child) => peak_rss_kib(&child.id().to_string()),
+        Otagai::InProcess(..) => peak_rss_kib("self"),
+    };
 
     // Each thanks' channel post, by the token in its text.
     let mut posted_at: HashMap<String, Instant> = HashMap::new();
@@ -269,8 +332,16 @@ async fn run_once(backend: &Backend, load: Load) -> anyhow::Result<Report> {
     }
     let posts_seen = posted_at.len();
 
-    let _ = stop.send(true);
-    server.await??;
+    match otagai {
+        Otagai::InProcess(server, stop) => {
+            let _ = stop.send(true);
+            server.await??;
+        }
+        Otagai::Process(mut child) => {
+            child.kill()?;
+            child.wait()?;
+        }
+    }
     db.remove().await;
     ack_latencies.sort();
     ack_to_post.sort();
@@ -414,7 +485,8 @@ fn print_table(reports: &[Report]) {
         "lat: fake Slack ms per Web API call. acks/s, ack p50/p99 (ms): answers within the window. \
          done/s: channel posts the fake saw within the window; done%: of acks. drain s: after the \
          last answer until the outbox is empty. a→p (ms): acknowledgement to channel post. RSS: \
-         peak of the whole bench process (load generator + fake + otagai). unexp: must be 0."
+         otagai's peak (its own process; with BENCH_IN_PROCESS, the whole bench process: load \
+         generator + fake + otagai). unexp: must be 0."
     );
 }
 
@@ -449,7 +521,8 @@ fn main() -> anyhow::Result<()> {
     } else {
         vec![4]
     };
-    let channels = support::env_num("BENCH_CHANNELS", 8).max(1);
+    let channels = support::env_num("BENCH_CHANNELS", 64).max(1);
+    let own_process = full && std::env::var_os("BENCH_IN_PROCESS").is_none();
     let recipients = support::env_num("BENCH_RECIPIENTS", 500).max(1);
     let reminders = if full {
         support::env_num("BENCH_REMINDERS", 2000)
@@ -474,7 +547,7 @@ fn main() -> anyhow::Result<()> {
                         recipients,
                     };
                     eprintln!("{}: {lat} ms, concurrency {c}, {channels} channels…", backend.name());
-                    let r = run_once(backend, load).await?;
+                    let r = run_once(backend, load, own_process).await?;
                     print_table(std::slice::from_ref(&r));
                     reports.push(r);
                 }

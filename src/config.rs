@@ -162,6 +162,8 @@ pub struct HttpSettings {
 pub struct OutboxSettings {
     pub poll_interval: Duration,
     pub batch_size: i64,
+    /// Of each destination claimed, up to this many messages sent in a row.
+    pub run_length: usize,
     /// How many sends one worker has going at once (each to a different destination).
     pub max_in_flight: usize,
     /// After a 429, the time between two sends to what it was about (a channel, a method).
@@ -490,6 +492,7 @@ struct RawSlack {
 struct RawOutbox {
     poll_interval_ms: i64,
     batch_size: i64,
+    run_length: i64,
     max_in_flight: i64,
     paced_interval_ms: i64,
     paced_quiet_secs: i64,
@@ -653,6 +656,7 @@ impl Settings {
         let o = raw.outbox;
         let poll = range("outbox.poll_interval_ms", o.poll_interval_ms, 10, 60_000)?;
         let batch = range("outbox.batch_size", o.batch_size, 1, 1000)?;
+        let run_length = range("outbox.run_length", o.run_length, 1, 1000)?;
         let in_flight = range("outbox.max_in_flight", o.max_in_flight, 1, 4096)?;
         let paced = range("outbox.paced_interval_ms", o.paced_interval_ms, 1, 60_000)?;
         let quiet = range("outbox.paced_quiet_secs", o.paced_quiet_secs, 1, 3600)?;
@@ -799,6 +803,7 @@ impl Settings {
             outbox: OutboxSettings {
                 poll_interval: Duration::from_millis(poll as u64),
                 batch_size: batch,
+                run_length: run_length as usize,
                 max_in_flight: in_flight as usize,
                 paced_interval: Duration::from_millis(paced as u64),
                 paced_quiet: Duration::from_secs(quiet as u64),

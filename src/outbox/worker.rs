@@ -1,14 +1,17 @@
 //! The delivery worker. [`OutboxWorker::try_execute_task`] is one step (claim a batch, send,
 //! record) that tests drive directly; [`OutboxWorker::run`] is the long-running form: it keeps
-//! up to `max_in_flight` sends going, records finished ones together and claims more as room
-//! frees up. Either way a claim holds at most one message per destination, so sends run side
-//! by side only between different destinations and each destination keeps its order.
+//! up to `max_in_flight` destinations sending, records finished runs together and claims more
+//! as room frees up. A claim gives of each destination a *run*: its oldest pending message and
+//! up to `run_length - 1` written after it, which one task sends one after the other, stopping
+//! at the first that does not go (a retry, a pause); the rest go back. So sends run side by
+//! side only between different destinations, each destination keeps its order, and a busy
+//! channel sends one message per Slack round trip with no database round trip between them.
 
 use super::pace::Pacer;
 use super::{Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
 use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
-use crate::storage::outbox::{self, Claimed};
+use crate::storage::outbox::{self, Claimed, Doubt, Run};
 use crate::storage::{self, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -81,8 +84,8 @@ impl OutboxWorker {
         self.step(None).await
     }
 
-    /// Claims up to `limit` due messages for this worker.
-    async fn claim(&self, limit: usize) -> anyhow::Result<Vec<Claimed>> {
+    /// Claims the runs of up to `destinations` destinations for this worker.
+    async fn claim(&self, destinations: usize) -> anyhow::Result<Vec<Run>> {
         let now = self.clock.now();
         let lease_until = now + chrono::Duration::from_std(self.settings.lease)?;
         outbox::claim(
@@ -90,59 +93,70 @@ impl OutboxWorker {
             &self.owner,
             storage::millis(now),
             storage::millis(lease_until),
-            limit as i64,
+            destinations as i64,
+            self.settings.run_length as i64,
         )
         .await
     }
 
-    /// Starts sending `item` on its own task.
-    fn start(&self, set: &mut JoinSet<Done>, item: Claimed) {
-        set.spawn(attempt(
+    /// Starts sending `run` on its own task. Past `use_by` (half the lease after the claim) or
+    /// once `stop` turns true it sends no more of it: another worker may take over a message
+    /// whose lease ran out, so none may be sent that close to the end.
+    fn start(
+        &self,
+        set: &mut JoinSet<RunDone>,
+        run: Run,
+        use_by: tokio::time::Instant,
+        stop: Option<watch::Receiver<bool>>,
+    ) {
+        set.spawn(send_run(
             self.store.clone(),
             self.deliver.clone(),
             self.pacer.clone(),
-            item,
+            run,
+            use_by,
+            stop,
         ));
     }
 
     /// One step; with `shutdown`, a stop request gives back what has not started.
     async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
-        // Past half the lease, the rest of the batch goes back: another worker may take over a
-        // message whose lease ran out, so none may be sent that close to the end.
         let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
         let claimed = self.claim(self.settings.batch_size as usize).await?;
         let mut queue = claimed.into_iter();
         let mut set = JoinSet::new();
-        let mut done = Vec::new();
+        let mut finished = RunDone::default();
         loop {
             while set.len() < self.settings.max_in_flight
                 && tokio::time::Instant::now() < use_by
                 && !shutdown.is_some_and(|s| *s.borrow())
             {
                 match queue.next() {
-                    Some(item) => self.start(&mut set, item),
+                    Some(run) => self.start(&mut set, run, use_by, shutdown.cloned()),
                     None => break,
                 }
             }
-            let Some(finished) = set.join_next().await else {
+            let Some(one) = set.join_next().await else {
                 break;
             };
-            done.push(finished?);
+            finished.absorb(one?);
         }
-        // After a stop request or near the lease's end, the rest of the batch goes back to the
+        // After a stop request or near the lease's end, the runs not started go back to the
         // queue, in order.
-        let rest: Vec<i64> = queue.map(|c| c.id).collect();
-        outbox::release_many(&self.store, &rest, &self.owner).await?;
-        self.record(done).await
+        finished
+            .untried
+            .extend(queue.flat_map(|r| r.items).map(|c| c.id));
+        self.record(finished).await
     }
 
     /// Records what became of sent messages, all in one transaction. A help request's first
     /// post also records where Slack put it (so reactions and thread replies find the request)
     /// and queues the link for the asker: the link is written only once the question is in
     /// Slack, so it can never arrive first.
-    async fn record(&self, done: Vec<Done>) -> anyhow::Result<Outcome> {
+    async fn record(&self, finished: RunDone) -> anyhow::Result<Outcome> {
         let mut outcome = Outcome::default();
-        if done.is_empty() {
+        let RunDone { done, untried } = finished;
+        if done.is_empty() && untried.is_empty() {
             return Ok(outcome);
         }
         let now_ms = storage::millis(self.clock.now());
@@ -159,6 +173,7 @@ impl OutboxWorker {
             attempts,
             message,
             verdict,
+            looked_up,
         } in done
         {
             let method = message
@@ -216,6 +231,7 @@ impl OutboxWorker {
                         next,
                         "paced after a 429",
                         false,
+                        Doubt::Unchanged,
                     )
                     .await?;
                     soonest(&mut outcome, wait);
@@ -237,6 +253,7 @@ impl OutboxWorker {
                         next,
                         "rate limited (429)",
                         false,
+                        looked_up.unwrap_or(Doubt::Known),
                     )
                     .await?;
                     outcome.retried += 1;
@@ -248,7 +265,16 @@ impl OutboxWorker {
                     let hold = self.settings.backoff_max;
                     soonest(&mut outcome, hold);
                     let next = now_ms + hold.as_millis() as i64;
-                    outbox::mark_retry_in(&mut tx, id, &self.owner, next, &reason, false).await?;
+                    outbox::mark_retry_in(
+                        &mut tx,
+                        id,
+                        &self.owner,
+                        next,
+                        &reason,
+                        false,
+                        looked_up.unwrap_or(Doubt::Known),
+                    )
+                    .await?;
                     outcome.retried += 1;
                 }
                 Verdict::Tried(Err(DeliveryError::Transient(reason)))
@@ -258,7 +284,18 @@ impl OutboxWorker {
                     soonest(&mut outcome, delay);
                     tracing::warn!(id, attempt = attempts + 1, ?delay, %reason, "delivery failed, will retry");
                     let next = now_ms + delay.as_millis() as i64;
-                    outbox::mark_retry_in(&mut tx, id, &self.owner, next, &reason, true).await?;
+                    // Slack may have it: the next try looks first, unless this one never got
+                    // past looking for an earlier one.
+                    outbox::mark_retry_in(
+                        &mut tx,
+                        id,
+                        &self.owner,
+                        next,
+                        &reason,
+                        true,
+                        looked_up.unwrap_or(Doubt::Unknown),
+                    )
+                    .await?;
                     outcome.retried += 1;
                 }
                 Verdict::Tried(Err(
@@ -276,6 +313,7 @@ impl OutboxWorker {
             }
         }
         outbox::mark_many_sent_in(&mut tx, &sent, &self.owner, now_ms).await?;
+        outbox::release_many_in(&mut tx, &untried, &self.owner).await?;
         tx.commit().await?;
         if wake {
             self.wake.notify_one();
@@ -315,14 +353,14 @@ impl OutboxWorker {
         Ok(true)
     }
 
-    /// Delivers until `shutdown` turns true, then finishes the messages in flight and records
-    /// them. Up to `max_in_flight` sends run at once; finished ones are recorded together and
-    /// the room they leave is filled by the next claim, so a slow send holds up only its own
-    /// destination.
+    /// Delivers until `shutdown` turns true, then finishes the runs in flight and records
+    /// them. Up to `max_in_flight` destinations send at once; finished runs are recorded
+    /// together and the room they leave is filled by the next claim, so a slow send holds up
+    /// only its own destination.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, "outbox worker started");
         let max = self.settings.max_in_flight;
-        let mut set: JoinSet<Done> = JoinSet::new();
+        let mut set: JoinSet<RunDone> = JoinSet::new();
         // The ids being sent. A claim never returns one of them while its lease holds, but the
         // clock may jump (a test moving it, the wall clock corrected): a message this worker is
         // still sending must not be started a second time.
@@ -340,14 +378,28 @@ impl OutboxWorker {
             let room = max.saturating_sub(set.len());
             if claim_now && !stopping && room > 0 {
                 let limit = room.min(self.settings.batch_size as usize);
+                let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
                 match self.claim(limit).await {
-                    Ok(items) => {
+                    Ok(runs) => {
                         // A full claim says more may be due: claim again at once.
-                        claim_now = items.len() == limit;
-                        for item in items {
-                            if sending.insert(item.id) {
-                                self.start(&mut set, item);
+                        claim_now = runs.len() == limit;
+                        let mut again = Vec::new();
+                        for run in runs {
+                            if run.items.iter().any(|c| sending.contains(&c.id)) {
+                                again.extend(
+                                    run.items
+                                        .iter()
+                                        .map(|c| c.id)
+                                        .filter(|id| !sending.contains(id)),
+                                );
+                                continue;
                             }
+                            sending.extend(run.items.iter().map(|c| c.id));
+                            self.start(&mut set, run, use_by, Some(shutdown.clone()));
+                        }
+                        if let Err(e) = outbox::release_many(&self.store, &again, &self.owner).await
+                        {
+                            tracing::error!(error = ?e, "giving back outbox messages failed");
                         }
                     }
                     Err(e) => {
@@ -370,18 +422,17 @@ impl OutboxWorker {
             };
             tokio::select! {
                 Some(first) = set.join_next(), if !set.is_empty() => {
-                    let mut finished = vec![first];
-                    while let Some(more) = set.try_join_next() {
-                        finished.push(more);
+                    let mut finished = RunDone::default();
+                    for one in std::iter::once(first).chain(std::iter::from_fn(|| set.try_join_next())) {
+                        match one {
+                            Ok(one) => finished.absorb(one),
+                            Err(e) => tracing::error!(error = ?e, "a send task failed"),
+                        }
                     }
-                    let done = finished
-                        .into_iter()
-                        .filter_map(|r| r.inspect_err(|e| tracing::error!(error = ?e, "a send task failed")).ok())
-                        .inspect(|d: &Done| {
-                            sending.remove(&d.id);
-                        })
-                        .collect();
-                    match self.record(done).await {
+                    for id in finished.done.iter().map(|d| d.id).chain(finished.untried.iter().copied()) {
+                        sending.remove(&id);
+                    }
+                    match self.record(finished).await {
                         Ok(Outcome { wake_in: Some(wait), .. }) => {
                             let at = tokio::time::Instant::now() + wait;
                             due_at = Some(due_at.map_or(at, |d| d.min(at)));
@@ -401,12 +452,43 @@ impl OutboxWorker {
     }
 }
 
+/// What became of claimed runs: the messages tried (or found paced), and those not reached.
+#[derive(Default)]
+struct RunDone {
+    done: Vec<Done>,
+    untried: Vec<i64>,
+}
+
+impl RunDone {
+    fn absorb(&mut self, other: RunDone) {
+        self.done.extend(other.done);
+        self.untried.extend(other.untried);
+    }
+}
+
 /// A claimed message once its send is over.
 struct Done {
     id: i64,
     attempts: i64,
     message: Option<OutboundMessage>,
     verdict: Verdict,
+    /// `Some` when the verdict came from looking for an earlier attempt, not from sending: what
+    /// was known before still holds.
+    looked_up: Option<Doubt>,
+}
+
+impl Done {
+    /// Whether the destination's next message may follow: this one left the queue (sent,
+    /// superseded, failed for good), rather than waiting for another try.
+    fn lets_next_go(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::Tried(Ok(_))
+                | Verdict::Superseded
+                | Verdict::Unreadable(_)
+                | Verdict::Tried(Err(DeliveryError::Permanent(_)))
+        )
+    }
 }
 
 enum Verdict {
@@ -420,13 +502,39 @@ enum Verdict {
     Tried(Result<Delivered, DeliveryError>),
 }
 
-/// Reads and sends one claimed message.
-async fn attempt(
+/// Sends a destination's run one message after the other, while each goes; stops at the
+/// first that must wait (its retry, a pause), past `use_by`, or when `stop` turns true, and
+/// hands back the rest untried.
+async fn send_run(
     store: Store,
     deliver: Arc<dyn Deliver>,
     pacer: Arc<Pacer>,
-    item: Claimed,
-) -> Done {
+    run: Run,
+    use_by: tokio::time::Instant,
+    stop: Option<watch::Receiver<bool>>,
+) -> RunDone {
+    let mut out = RunDone::default();
+    let mut items = run.items.into_iter();
+    for item in items.by_ref() {
+        let late =
+            tokio::time::Instant::now() >= use_by || stop.as_ref().is_some_and(|s| *s.borrow());
+        if late && !out.done.is_empty() {
+            out.untried.push(item.id);
+            break;
+        }
+        let done = attempt(&store, deliver.as_ref(), &pacer, item).await;
+        let go_on = done.lets_next_go();
+        out.done.push(done);
+        if !go_on {
+            break;
+        }
+    }
+    out.untried.extend(items.map(|c| c.id));
+    out
+}
+
+/// Reads and sends one claimed message.
+async fn attempt(store: &Store, deliver: &dyn Deliver, pacer: &Pacer, item: Claimed) -> Done {
     let message: OutboundMessage = match serde_json::from_str(&item.payload) {
         Ok(m) => m,
         Err(e) => {
@@ -435,16 +543,23 @@ async fn attempt(
                 attempts: item.attempts,
                 message: None,
                 verdict: Verdict::Unreadable(e.to_string()),
+                looked_up: None,
             };
         }
     };
-    let verdict = match superseded(&store, &message).await {
+    let mut looked_up = None;
+    let verdict = match superseded(store, &message).await {
         Ok(true) => Verdict::Superseded,
         Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
             Some(until) => Verdict::Deferred(until),
-            None => Verdict::Tried(send_once(deliver.as_ref(), &item, &message).await),
+            None => {
+                let (result, lookup_failed) = send_once(deliver, &item, &message).await;
+                if lookup_failed {
+                    looked_up = Some(Doubt::Unchanged);
+                }
+                Verdict::Tried(result)
+            }
         },
-
         Err(e) => Verdict::Tried(Err(DeliveryError::Transient(format!(
             "reading the post's version: {e}"
         )))),
@@ -454,15 +569,17 @@ async fn attempt(
         attempts: item.attempts,
         message: Some(message),
         verdict,
+        looked_up,
     }
 }
 
 /// Sends `message`, unless an earlier attempt whose outcome is unknown already got it there.
+/// True beside the result when it came from looking for the earlier attempt (nothing was sent).
 async fn send_once(
     deliver: &dyn Deliver,
     item: &Claimed,
     message: &OutboundMessage,
-) -> Result<Delivered, DeliveryError> {
+) -> (Result<Delivered, DeliveryError>, bool) {
     if item.in_doubt {
         match deliver.find_delivered(message, item.id).await {
             Ok(Some(found)) => {
@@ -470,7 +587,7 @@ async fn send_once(
                     id = item.id,
                     "an earlier attempt got through: not sent again"
                 );
-                return Ok(found);
+                return (Ok(found), false);
             }
             Ok(None) => {}
             // The conversation cannot be read (a scope missing, the bot not in it): better
@@ -479,10 +596,10 @@ async fn send_once(
                 tracing::warn!(id = item.id, %reason, "cannot look for an earlier attempt; sending again");
             }
             // Slack busy or limited: look again later rather than send blind.
-            Err(e) => return Err(e),
+            Err(e) => return (Err(e), true),
         }
     }
-    deliver.deliver_tagged(message, item.id).await
+    (deliver.deliver_tagged(message, item.id).await, false)
 }
 
 /// Whether `message` re-renders a question's post that a newer rendering has replaced

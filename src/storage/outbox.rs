@@ -14,6 +14,14 @@ pub struct Claimed {
     pub in_doubt: bool,
 }
 
+/// Claimed messages to one destination, oldest first: its oldest pending message and those
+/// written after it, to be sent one after the other in this order.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub dest_key: String,
+    pub items: Vec<Claimed>,
+}
+
 /// Writes a message (JSON) to be sent as soon as a worker gets to it, after every earlier
 /// message with the same `dest_key` (where it goes: see `Destination::order_key`).
 pub async fn enqueue(
@@ -32,19 +40,23 @@ pub async fn enqueue(
     .await
 }
 
-/// Claims up to `limit` due messages for `owner` until `lease_until_ms`: of each destination
-/// only its oldest pending message, and only when that one is due and free, so a message
-/// never overtakes an earlier unsent one to the same place (one in backoff, or one another
-/// worker is sending). A message whose previous lease ran out (its worker died mid-send) is
-/// due again. On PostgreSQL, `SKIP LOCKED` lets several processes claim side by side without
-/// waiting on or taking each other's rows.
+/// Claims, for `owner` until `lease_until_ms`, the due messages of up to `destinations`
+/// destinations, up to `run_length` of each: a destination's oldest pending message when it is
+/// due and free, and the messages written after it up to the first that is not (one in
+/// backoff, one another worker holds). So a message never overtakes an earlier unsent one to
+/// the same place, and a destination's backlog leaves one message per Slack round trip with
+/// no database round trip between them. A message whose previous lease ran out (its worker
+/// died mid-send) is due again. On PostgreSQL the destinations' oldest rows are taken with
+/// `SKIP LOCKED`, so several processes claim side by side without waiting on each other and
+/// never both claim one destination.
 pub async fn claim(
     store: &Store,
     owner: &str,
     now_ms: i64,
     lease_until_ms: i64,
-    limit: i64,
-) -> anyhow::Result<Vec<Claimed>> {
+    destinations: i64,
+    run_length: i64,
+) -> anyhow::Result<Vec<Run>> {
     let lock = match store.backend() {
         Backend::Postgres => "FOR UPDATE OF o SKIP LOCKED",
         Backend::Sqlite => "",
@@ -52,45 +64,122 @@ pub async fn claim(
     // The head of each destination (its oldest pending row) is found by one pass over the
     // partial index outbox_pending_by_key (GROUP BY with MIN), whatever the table's statistics
     // say: a correlated NOT EXISTS took over a second per claim on PostgreSQL with 8,000 rows
-    // pending in a freshly filled (likely not yet analysed) table. The due rows
-    // are then chosen once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`,
-    // PostgreSQL may re-run the subquery per row and claim far more than `limit`.
+    // pending in a freshly filled (likely not yet analysed) table. The due heads are chosen
+    // once, in a materialized CTE: as a plain `IN (subquery … LIMIT)`, PostgreSQL may re-run
+    // the subquery per row. Then the rows after each due head, numbered per destination.
     let sql = format!(
         "WITH heads AS MATERIALIZED ( \
            SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY dest_key), \
          due AS MATERIALIZED ( \
-           SELECT o.id FROM outbox o JOIN heads h ON o.id = h.id \
-           WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
-           AND (o.lease_until IS NULL OR o.lease_until <= $3) \
-           ORDER BY o.id LIMIT $4 {lock}) \
-         UPDATE outbox SET lease_owner = $1, lease_until = $2, in_doubt = in_doubt + 1 \
-         WHERE id IN (SELECT id FROM due) \
-         AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
-         RETURNING id, payload, attempts, in_doubt"
+           SELECT o.id, o.dest_key FROM outbox o JOIN heads h ON o.id = h.id \
+           WHERE o.status = 'pending' AND o.next_attempt_at <= $1 \
+           AND (o.lease_until IS NULL OR o.lease_until <= $1) \
+           ORDER BY o.id LIMIT $2 {lock}) \
+         SELECT id, dest_key, 0 AS n, 1 AS free FROM due \
+         UNION ALL \
+         SELECT id, dest_key, n, free FROM ( \
+           SELECT o.id, o.dest_key, \
+             ROW_NUMBER() OVER (PARTITION BY o.dest_key ORDER BY o.id) AS n, \
+             CASE WHEN o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1) \
+               THEN 1 ELSE 0 END AS free \
+           FROM outbox o JOIN due d ON o.dest_key = d.dest_key AND o.id > d.id \
+           WHERE o.status = 'pending') f \
+         WHERE n < $3"
     );
     let mut tx = store.begin().await?;
     let rows = sqlx::query(&sql)
+        .bind(now_ms)
+        .bind(destinations)
+        .bind(run_length)
+        .fetch_all(&mut *tx)
+        .await
+        .context("choosing outbox messages")?;
+    // (dest_key, position, free, id)
+    let mut candidates = rows
+        .into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<Option<String>, _>("dest_key")?,
+                r.try_get::<i64, _>("n")?,
+                r.try_get::<i64, _>("free")? == 1,
+                r.try_get::<i64, _>("id")?,
+            ))
+        })
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    candidates.sort();
+    // Of each destination, the head and the free messages right after it.
+    let mut chosen: Vec<(String, i64)> = Vec::new();
+    let mut current: Option<Option<String>> = None;
+    let mut open = false;
+    for (key, n, free, id) in candidates {
+        if current.as_ref() != Some(&key) {
+            current = Some(key.clone());
+            open = n == 0;
+        }
+        open &= free;
+        if open {
+            chosen.push((key.unwrap_or_else(|| format!("id:{id}")), id));
+        }
+    }
+    if chosen.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let update = format!(
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2, in_doubt = in_doubt + 1 \
+         WHERE id IN ({}) AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) \
+         RETURNING id, payload, attempts, in_doubt",
+        placeholders(4, chosen.len())
+    );
+    let mut q = sqlx::query(&update)
         .bind(owner)
         .bind(lease_until_ms)
-        .bind(now_ms)
-        .bind(limit)
+        .bind(now_ms);
+    for (_, id) in &chosen {
+        q = q.bind(*id);
+    }
+    let rows = q
         .fetch_all(&mut *tx)
         .await
         .context("claiming outbox messages")?;
-    tx.commit().await?;
-    let mut out = rows
+    let mut claimed = rows
         .into_iter()
         .map(|r| {
-            Ok(Claimed {
+            let item = Claimed {
                 id: r.try_get("id")?,
                 payload: r.try_get("payload")?,
                 attempts: r.try_get("attempts")?,
                 in_doubt: r.try_get::<i64, _>("in_doubt")? > 1,
-            })
+            };
+            Ok((item.id, item))
         })
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    out.sort_by_key(|c| c.id);
-    Ok(out)
+        .collect::<sqlx::Result<std::collections::HashMap<_, _>>>()?;
+    // A row another worker took between the two statements cuts its destination's run there:
+    // what was claimed after it goes back, or it would overtake the taken one.
+    let mut runs: Vec<Run> = Vec::new();
+    let mut back = Vec::new();
+    let mut cut_key: Option<&str> = None;
+    for (key, id) in &chosen {
+        let Some(item) = claimed.remove(id) else {
+            cut_key = Some(key);
+            continue;
+        };
+        if cut_key == Some(key.as_str()) {
+            back.push(item.id);
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.dest_key == *key => run.items.push(item),
+            _ => runs.push(Run {
+                dest_key: key.clone(),
+                items: vec![item],
+            }),
+        }
+    }
+    release_many_in(&mut tx, &back, owner).await?;
+    tx.commit().await?;
+    runs.sort_by_key(|r| r.items[0].id);
+    Ok(runs)
 }
 
 /// Marks a message sent, if `owner` still holds it, inside the caller's transaction.
@@ -151,6 +240,29 @@ pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyh
     Ok(())
 }
 
+/// What is known, after a try, of whether Slack has the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doubt {
+    /// Slack answered and did not take it (a 429, a refused token).
+    Known,
+    /// It may have got there (a timeout, a dropped connection, Slack's own error): the next
+    /// try looks for it first.
+    Unknown,
+    /// It was not tried this time (paced, or the lookup for an earlier try failed): whatever
+    /// was known before the claim still holds.
+    Unchanged,
+}
+
+impl Doubt {
+    fn sql(self) -> &'static str {
+        match self {
+            Doubt::Known => "0",
+            Doubt::Unknown => "1",
+            Doubt::Unchanged => "CASE WHEN in_doubt > 0 THEN in_doubt - 1 ELSE 0 END",
+        }
+    }
+}
+
 /// Schedules another try at `next_ms`; `count_attempt` is false for rate limiting.
 pub async fn mark_retry(
     store: &Store,
@@ -161,12 +273,21 @@ pub async fn mark_retry(
     count_attempt: bool,
 ) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
-    mark_retry_in(&mut tx, id, owner, next_ms, error, count_attempt).await?;
+    mark_retry_in(
+        &mut tx,
+        id,
+        owner,
+        next_ms,
+        error,
+        count_attempt,
+        Doubt::Known,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// [`mark_retry`] inside the caller's transaction.
+/// [`mark_retry`] inside the caller's transaction, with what is known of the try.
 pub async fn mark_retry_in(
     conn: &mut Conn,
     id: i64,
@@ -174,31 +295,27 @@ pub async fn mark_retry_in(
     next_ms: i64,
     error: &str,
     count_attempt: bool,
+    doubt: Doubt,
 ) -> anyhow::Result<()> {
-    sqlx::query(
+    let sql = format!(
         "UPDATE outbox SET next_attempt_at = $3, last_error = $4, attempts = attempts + $5, \
-         lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(owner)
-    .bind(next_ms)
-    .bind(error)
-    .bind(i64::from(count_attempt))
-    .execute(&mut *conn)
-    .await?;
+         lease_owner = NULL, lease_until = NULL, in_doubt = {} WHERE id = $1 AND lease_owner = $2",
+        doubt.sql()
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(owner)
+        .bind(next_ms)
+        .bind(error)
+        .bind(i64::from(count_attempt))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Gives a claimed message back untouched (the worker is stopping or pausing).
 pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
-    let mut tx = store.begin().await?;
-    sqlx::query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE id = $1 AND lease_owner = $2")
-        .bind(id)
-        .bind(owner)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    release_many(store, &[id], owner).await
 }
 
 /// Gives claimed messages back untouched, in one statement.
@@ -206,17 +323,29 @@ pub async fn release_many(store: &Store, ids: &[i64], owner: &str) -> anyhow::Re
     if ids.is_empty() {
         return Ok(());
     }
+    let mut tx = store.begin().await?;
+    release_many_in(&mut tx, ids, owner).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`release_many`] inside the caller's transaction. Only this claim's doubt is taken back:
+/// a message an earlier worker may have sent before it died stays in doubt.
+pub async fn release_many_in(conn: &mut Conn, ids: &[i64], owner: &str) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let sql = format!(
-        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, in_doubt = 0 WHERE lease_owner = $1 AND id IN ({})",
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, \
+         in_doubt = {} WHERE lease_owner = $1 AND id IN ({})",
+        Doubt::Unchanged.sql(),
         placeholders(2, ids.len())
     );
     let mut q = sqlx::query(&sql).bind(owner);
     for id in ids {
         q = q.bind(*id);
     }
-    let mut tx = store.begin().await?;
-    q.execute(&mut *tx).await?;
-    tx.commit().await?;
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 

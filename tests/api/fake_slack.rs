@@ -58,6 +58,9 @@ pub enum Scripted {
     ApiError(&'static str),
     /// Answer normally, but only after this long.
     Delay(Duration),
+    /// Do what was asked (a post is made), but the answer never arrives: a 504 from a proxy
+    /// on the way back, as when a connection drops after Slack has the message.
+    LostAnswer,
 }
 
 #[derive(Default)]
@@ -431,8 +434,9 @@ async fn api(
             delay = Some(d);
             None
         }
-        None => None,
+        Some(Scripted::LostAnswer) | None => None,
     };
+    let lost = matches!(scripted, Some(Scripted::LostAnswer));
     if failure.is_some() {
         fields["__scripted"] = Value::Bool(true);
     }
@@ -579,6 +583,9 @@ async fn api(
         let mut s = state.lock().unwrap();
         s.calls[index].answer = answer.clone();
         s.calls[index].answered_at = Some(Instant::now());
+    }
+    if lost {
+        return (StatusCode::GATEWAY_TIMEOUT, "the answer was lost").into_response();
     }
     axum::Json(answer).into_response()
 }

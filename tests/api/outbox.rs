@@ -419,7 +419,11 @@ async fn transient_failures_beyond_max_attempts_end_as_failed(backend: Backend) 
 }
 
 async fn a_worker_step_claims_at_most_batch_size_messages(backend: Backend) {
-    let app = manual_app(backend, |s| s.outbox.batch_size = 2).await;
+    let app = manual_app(backend, |s| {
+        s.outbox.batch_size = 2;
+        s.outbox.run_length = 1;
+    })
+    .await;
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     thank(
         &app,
@@ -435,9 +439,12 @@ async fn a_worker_step_claims_at_most_batch_size_messages(backend: Backend) {
     assert_eq!(app.slack.calls("chat.postMessage").len(), 2);
 
     let now = now_ms();
-    let claimed = outbox::claim(&app.store, "another-worker", now, now + 60_000, 3)
+    let claimed: Vec<_> = outbox::claim(&app.store, "another-worker", now, now + 60_000, 3, 1)
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .flat_map(|r| r.items)
+        .collect();
     assert_eq!(claimed.len(), 3, "claim takes at most its limit");
     let ids: Vec<i64> = claimed.iter().map(|c| c.id).collect();
     let pending: Vec<i64> = rows(&app.store)
@@ -450,7 +457,11 @@ async fn a_worker_step_claims_at_most_batch_size_messages(backend: Backend) {
 }
 
 async fn a_worker_restart_neither_loses_nor_doubles_a_message(backend: Backend) {
-    let app = manual_app(backend, |s| s.outbox.batch_size = 1).await;
+    let app = manual_app(backend, |s| {
+        s.outbox.batch_size = 1;
+        s.outbox.run_length = 1;
+    })
+    .await;
     for (i, who) in ["UBOB", "UCAROL", "UDAVE", "UERIN"].iter().enumerate() {
         thank(&app, "UGIVER", &format!("<@{who}> +10 {REVIEW}, round {i}")).await;
     }
@@ -475,9 +486,12 @@ async fn messages_claimed_by_a_worker_that_died_are_delivered_after_the_lease_ex
     thank(&app, "UGIVER", &format!("<@UBOB> <@UCAROL> +10 {REVIEW}")).await;
     let now = now_ms();
     let lease_until = now + 2_000;
-    let claimed = outbox::claim(&app.store, "worker-that-died", now, lease_until, 10)
+    let claimed: Vec<_> = outbox::claim(&app.store, "worker-that-died", now, lease_until, 10, 16)
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .flat_map(|r| r.items)
+        .collect();
     assert_eq!(claimed.len(), 3);
     // ...and it never marks them. While the lease holds, nobody else takes them.
     let worker = app.worker();

@@ -3,13 +3,21 @@
 //! looked for in the conversation before it is sent again.
 
 use crate::both_backends;
+use crate::fake_slack::Scripted;
 use crate::helpers::*;
 use otagai::outbox::{Deliver, Delivered, DeliveryError, OutboundMessage, OutboxWorker};
 use otagai::slack::SlackApi;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-both_backends!(a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_delivers_once,);
+/// Where the test commands are typed.
+const CHANNEL: &str = "C0GENERAL";
+
+both_backends!(
+    a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_delivers_once,
+    a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried,
+    a_lookup_that_fails_keeps_the_message_in_doubt,
+);
 
 /// Delivers through Slack, then never returns: the process dies before it can record.
 struct SendsThenDies(Arc<SlackApi>);
@@ -96,4 +104,84 @@ async fn a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_deliv
         1,
         "the DM's conversation"
     );
+}
+
+/// The post reached Slack but its answer did not reach us (a 504 on the way back): the retry
+/// finds it by its metadata instead of posting it a second time.
+async fn a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(10)),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    let reply = app
+        .thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    assert!(reply.contains("is on its way"), "{reply}");
+    app.slack.script_channel(CHANNEL, Scripted::LostAnswer);
+    let worker = app.worker();
+    let o = worker.try_execute_task().await.unwrap();
+    assert_eq!(
+        (o.sent, o.retried),
+        (1, 1),
+        "the DM went, the post is retried: {o:?}"
+    );
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "Slack has the post");
+    assert!(app.slack.calls("conversations.history").is_empty());
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.outbox_counts().await.0 > 0 {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        worker.try_execute_task().await.unwrap();
+    }
+    assert_eq!(app.outbox_counts().await, (0, 2, 0));
+    assert_eq!(
+        app.slack.posts_in(CHANNEL).len(),
+        1,
+        "the retry found the post and did not make a second"
+    );
+    assert_eq!(app.slack.calls("conversations.history").len(), 1);
+}
+
+/// When looking for an earlier attempt fails (Slack busy), nothing is sent, and the next try
+/// looks again rather than sending blind.
+async fn a_lookup_that_fails_keeps_the_message_in_doubt(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(10)),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    app.slack.script_channel(CHANNEL, Scripted::LostAnswer);
+    app.slack
+        .script("conversations.history", Scripted::ServerError);
+    let worker = app.worker();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.outbox_counts().await.0 > 0 {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        worker.try_execute_task().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.slack.calls("conversations.history").len(),
+        2,
+        "looked once (Slack failed), then again"
+    );
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "never a second post");
 }
