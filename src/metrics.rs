@@ -33,6 +33,8 @@ pub struct Metrics {
     pub scheduler_pass_duration: Histogram,
     /// Reminders and nudges the scheduler queued.
     pub reminders_queued: IntCounter,
+    /// Background tasks (the outbox worker, the scheduler, a send) that panicked, by task.
+    pub task_panics: IntCounterVec,
 }
 
 /// The process's metrics.
@@ -106,8 +108,17 @@ impl Metrics {
             "Reminders and nudges the scheduler queued.",
         )
         .expect("valid");
+        let task_panics = IntCounterVec::new(
+            Opts::new(
+                "otagai_task_panics_total",
+                "Background tasks that panicked (and were started again), by task.",
+            ),
+            &["task"],
+        )
+        .expect("valid");
         for m in [
-            Box::new(outbox_backlog.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(task_panics.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(outbox_backlog.clone()),
             Box::new(outbox_oldest_pending_age.clone()),
             Box::new(http_request_duration.clone()),
             Box::new(command_ack_duration.clone()),
@@ -128,6 +139,7 @@ impl Metrics {
             command_ack_duration,
             scheduler_pass_duration,
             reminders_queued,
+            task_panics,
         }
     }
 }

@@ -107,23 +107,42 @@ impl Application {
 
     /// A worker over this application's store, delivering to Slack.
     pub fn worker(&self) -> OutboxWorker {
-        OutboxWorker::new(
-            self.worker_store.clone(),
-            self.deliver.clone(),
+        self.worker_factory()()
+    }
+
+    /// Makes workers over this application's store (a new one after a panic).
+    fn worker_factory(&self) -> impl Fn() -> OutboxWorker + Send + 'static {
+        let (store, deliver) = (self.worker_store.clone(), self.deliver.clone());
+        let (settings, wake, clock) = (
             self.app.settings.outbox.clone(),
             self.app.outbox_wake.clone(),
-        )
-        .with_clock(self.app.clock.clone())
+            self.app.clock.clone(),
+        );
+        move || {
+            OutboxWorker::new(
+                store.clone(),
+                deliver.clone(),
+                settings.clone(),
+                wake.clone(),
+            )
+            .with_clock(clock.clone())
+        }
     }
 
     /// Serves until `shutdown` turns true; in-flight requests and the message in hand finish.
     pub async fn run_until_stopped(self, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
-        let worker = self
-            .run_worker
-            .then(|| tokio::spawn(self.worker().run(shutdown.clone())));
-        let scheduler = self
-            .run_scheduler
-            .then(|| tokio::spawn(Scheduler::new(self.app.clone()).run(shutdown.clone())));
+        let worker = self.run_worker.then(|| {
+            let (make, stop) = (self.worker_factory(), shutdown.clone());
+            tokio::spawn(supervised("outbox worker", shutdown.clone(), move || {
+                make().run(stop.clone())
+            }))
+        });
+        let scheduler = self.run_scheduler.then(|| {
+            let (app, stop) = (self.app.clone(), shutdown.clone());
+            tokio::spawn(supervised("scheduler", shutdown.clone(), move || {
+                Scheduler::new(app.clone()).run(stop.clone())
+            }))
+        });
         let state = SlackState {
             ack_timeout: self.app.settings.slack.ack_timeout,
             app: self.app.clone(),
@@ -261,4 +280,57 @@ pub fn shutdown_on_signals() -> watch::Receiver<bool> {
         let _ = tx.send(true);
     });
     rx
+}
+
+/// Runs the task `start` makes until `shutdown` turns true; if it panics first, logs it and
+/// starts a new one a second later, so one bad message or bug does not end delivery or the
+/// reminders until the next restart. What the dead task had claimed is taken over when its
+/// leases run out.
+async fn supervised<F, Fut>(name: &'static str, shutdown: watch::Receiver<bool>, start: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    loop {
+        match tokio::spawn(start()).await {
+            Ok(()) => return,
+            Err(e) if e.is_panic() && !*shutdown.borrow() => {
+                crate::metrics::METRICS
+                    .task_panics
+                    .with_label_values(&[name])
+                    .inc();
+                tracing::error!(task = name, error = %e, "panicked; starting it again in 1 s");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_task_that_panics_is_started_again_and_one_that_ends_is_not() {
+        let (_stop, shutdown) = watch::channel(false);
+        let starts = Arc::new(AtomicUsize::new(0));
+        let counted = starts.clone();
+        supervised("test task", shutdown, move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    panic!("a bug in pass {n}");
+                }
+            }
+        })
+        .await;
+        assert_eq!(
+            starts.load(Ordering::SeqCst),
+            3,
+            "two panics, then a clean end"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::OutboxSettings;
 use crate::storage::outbox::{self, Claimed, Doubt, Run};
 use crate::storage::{self, Store};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -108,7 +108,7 @@ impl OutboxWorker {
         run: Run,
         use_by: tokio::time::Instant,
         stop: Option<watch::Receiver<bool>>,
-    ) {
+    ) -> tokio::task::Id {
         set.spawn(send_run(
             self.store.clone(),
             self.deliver.clone(),
@@ -116,7 +116,8 @@ impl OutboxWorker {
             run,
             use_by,
             stop,
-        ));
+        ))
+        .id()
     }
 
     /// One step; with `shutdown`, a stop request gives back what has not started.
@@ -132,7 +133,9 @@ impl OutboxWorker {
                 && !shutdown.is_some_and(|s| *s.borrow())
             {
                 match queue.next() {
-                    Some(run) => self.start(&mut set, run, use_by, shutdown.cloned()),
+                    Some(run) => {
+                        self.start(&mut set, run, use_by, shutdown.cloned());
+                    }
                     None => break,
                 }
             }
@@ -321,6 +324,33 @@ impl OutboxWorker {
         Ok(outcome)
     }
 
+    /// The messages of a send task that panicked: each may or may not be in Slack, and it
+    /// counts as an attempt, so a message that makes the sender panic every time ends as
+    /// failed after `max_attempts` instead of stopping the destination for good.
+    async fn after_panic(&self, ids: &[i64]) -> anyhow::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let next =
+            storage::millis(self.clock.now()) + self.settings.backoff_base.as_millis() as i64;
+        let mut tx = self.store.begin().await?;
+        for id in ids {
+            outbox::mark_retry_in(
+                &mut tx,
+                *id,
+                &self.owner,
+                next,
+                "the send panicked",
+                true,
+                Doubt::Unknown,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
     /// For a help request's first post: records its ts and queues the link for the asker.
     /// True when a message was queued.
     async fn record_post(
@@ -365,6 +395,8 @@ impl OutboxWorker {
         // clock may jump (a test moving it, the wall clock corrected): a message this worker is
         // still sending must not be started a second time.
         let mut sending: HashSet<i64> = HashSet::new();
+        // The messages of each run in flight, by its task, for when a task panics.
+        let mut in_flight: HashMap<tokio::task::Id, Vec<i64>> = HashMap::new();
         let mut claim_now = true;
         let mut stopping = false;
         // When a message put back for later (a retry, a paced send) is due again.
@@ -394,8 +426,10 @@ impl OutboxWorker {
                                 );
                                 continue;
                             }
-                            sending.extend(run.items.iter().map(|c| c.id));
-                            self.start(&mut set, run, use_by, Some(shutdown.clone()));
+                            let ids: Vec<i64> = run.items.iter().map(|c| c.id).collect();
+                            sending.extend(ids.iter().copied());
+                            let task = self.start(&mut set, run, use_by, Some(shutdown.clone()));
+                            in_flight.insert(task, ids);
                         }
                         if let Err(e) = outbox::release_many(&self.store, &again, &self.owner).await
                         {
@@ -421,16 +455,27 @@ impl OutboxWorker {
                 }
             };
             tokio::select! {
-                Some(first) = set.join_next(), if !set.is_empty() => {
+                Some(first) = set.join_next_with_id(), if !set.is_empty() => {
                     let mut finished = RunDone::default();
-                    for one in std::iter::once(first).chain(std::iter::from_fn(|| set.try_join_next())) {
+                    let mut panicked = Vec::new();
+                    for one in std::iter::once(first).chain(std::iter::from_fn(|| set.try_join_next_with_id())) {
                         match one {
-                            Ok(one) => finished.absorb(one),
-                            Err(e) => tracing::error!(error = ?e, "a send task failed"),
+                            Ok((task, one)) => {
+                                in_flight.remove(&task);
+                                finished.absorb(one);
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "a send task panicked");
+                                crate::metrics::METRICS.task_panics.with_label_values(&["send"]).inc();
+                                panicked.extend(in_flight.remove(&e.id()).unwrap_or_default());
+                            }
                         }
                     }
-                    for id in finished.done.iter().map(|d| d.id).chain(finished.untried.iter().copied()) {
+                    for id in finished.done.iter().map(|d| d.id).chain(finished.untried.iter().copied()).chain(panicked.iter().copied()) {
                         sending.remove(&id);
+                    }
+                    if let Err(e) = self.after_panic(&panicked).await {
+                        tracing::error!(error = ?e, "recording a panicked send failed");
                     }
                     match self.record(finished).await {
                         Ok(Outcome { wake_in: Some(wait), .. }) => {

@@ -17,6 +17,7 @@ both_backends!(
     a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_delivers_once,
     a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried,
     a_lookup_that_fails_keeps_the_message_in_doubt,
+    a_send_that_panics_does_not_stop_delivery,
 );
 
 /// Delivers through Slack, then never returns: the process dies before it can record.
@@ -184,4 +185,73 @@ async fn a_lookup_that_fails_keeps_the_message_in_doubt(backend: Backend) {
         "looked once (Slack failed), then again"
     );
     assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "never a second post");
+}
+
+/// Panics the first time it is asked to send to the channel, as a bug would.
+struct PanicsOnce(Arc<SlackApi>, std::sync::atomic::AtomicBool);
+
+#[async_trait::async_trait]
+impl Deliver for PanicsOnce {
+    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+        self.0.deliver(m).await
+    }
+
+    async fn deliver_tagged(
+        &self,
+        m: &OutboundMessage,
+        id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        if matches!(m.to, otagai::outbox::Destination::Channel { .. })
+            && !self.1.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            panic!("a bug while sending");
+        }
+        self.0.deliver_tagged(m, id).await
+    }
+
+    async fn find_delivered(
+        &self,
+        m: &OutboundMessage,
+        id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        self.0.find_delivered(m, id).await
+    }
+}
+
+/// A send that panics neither stops the worker nor loses its message: the worker goes on
+/// with everything else and sends that message again (once) after a backoff.
+async fn a_send_that_panics_does_not_stop_delivery(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(50)),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    let slack =
+        Arc::new(SlackApi::new(&app.slack.api_url, BOT_TOKEN, Duration::from_secs(5)).unwrap());
+    let worker = OutboxWorker::new(
+        app.store.clone(),
+        Arc::new(PanicsOnce(slack, Default::default())),
+        app.settings.outbox.clone(),
+        app.app.outbox_wake.clone(),
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    app.app.outbox_wake.notify_one();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.outbox_counts().await != (0, 2, 0) {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
+    let _ = stop.send(true);
+    running.await.unwrap();
 }
