@@ -2,6 +2,7 @@
 //! one process-wide registry). Labels are methods, routes and command names only: never a
 //! user, a channel or any text, since `/metrics` is not authenticated.
 
+use crate::commands::CommandKind;
 use crate::outbox::Destination;
 use crate::storage::{self, Store};
 use prometheus::{
@@ -155,16 +156,11 @@ pub fn method_of(to: &Destination) -> &'static str {
     }
 }
 
-/// A command's label: the commands otagai knows, everything else `other` (what Slack sends
-/// is not ours to turn into label values).
-pub fn command_label(command: &str) -> &'static str {
-    match command {
-        "/thanks" => "/thanks",
-        "/bonus" => "/bonus",
-        "/1on1" => "/1on1",
-        "/ask" => "/ask",
-        _ => "other",
-    }
+/// A command's label: the built-in name of an otagai command, whatever this workspace calls
+/// it (so dashboards read the same everywhere), and `other` for anything else (what Slack
+/// sends is not ours to turn into label values).
+pub fn command_label(command: Option<CommandKind>) -> &'static str {
+    command.map_or("other", CommandKind::builtin)
 }
 
 /// The text exposition, with the outbox gauges read from `store` now.

@@ -50,6 +50,7 @@ impl Application {
             &deployment.slack_api_url,
             secrets.bot_token.expose(),
             settings.slack.request_timeout,
+            settings.commands.clone(),
         )?);
         check_slack_tokens(&slack, secrets.app_token.as_ref()).await?;
         let listener = TcpListener::bind(&deployment.listen)

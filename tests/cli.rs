@@ -1294,6 +1294,89 @@ fn try_answers_the_configured_command_names_and_no_longer_the_built_in_ones() {
     );
 }
 
+#[test]
+fn try_names_only_the_configured_commands_in_every_message_in_both_languages() {
+    let dir = TempDir::new();
+    let mut cmd = otagai(&dir);
+    cmd.arg("try")
+        .arg("--db")
+        .arg(dir.path().join("try.db"))
+        .env("OTAGAI__ORG__LOCALE", "en")
+        .env("OTAGAI__COMMANDS__THANKS", "/kansha")
+        .env("OTAGAI__COMMANDS__BONUS", "/pb")
+        .env("OTAGAI__COMMANDS__ONE_ON_ONE", "/one-on-one")
+        .env("OTAGAI__COMMANDS__ASK", "/tasukete");
+    // The Home tab, each command's replies and errors, a thanks with its DM, a 1on1 with its
+    // reminder, a question with its nudge, the console's own lines; then the same in Japanese.
+    let session = [
+        ":home",
+        ":press held",
+        ":press accept",
+        "/kansha help",
+        "/kansha @bob +10 your review caught the bug",
+        "/pb",
+        "/pb frobnicate",
+        "/one-on-one add @bob weekly",
+        "/one-on-one todo @bob draft the onboarding guide",
+        "/one-on-one done",
+        ":time +8d",
+        ":press done 999",
+        ":press held",
+        ":as bob",
+        "/tasukete",
+        "/tasukete #payroll How do I change the bank account?",
+        ":time +3h",
+        ":time",
+        ":as carol",
+        ":lang ja",
+        ":home",
+        "/kansha",
+        "/pb top",
+        "/one-on-one help",
+        "/tasukete help",
+        "hello",
+        ":help",
+        ":quit",
+    ];
+    let r = run(cmd, &(session.join("\n") + "\n"));
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out = &r.stdout;
+    let built_in: Vec<&str> = out
+        .lines()
+        .filter(|line| {
+            ["/thanks", "/bonus", "/1on1", "/ask"].iter().any(|name| {
+                line.match_indices(name).any(|(at, _)| {
+                    let before = line[..at].chars().last();
+                    let after = line[at + name.len()..].chars().next();
+                    before.is_none_or(|c| !(c.is_ascii_alphanumeric() || "/:.-_<".contains(c)))
+                        && after.is_none_or(|c| !(c.is_ascii_alphanumeric() || "-_/".contains(c)))
+                })
+            })
+        })
+        .collect();
+    assert!(built_in.is_empty(), "built-in names: {built_in:#?}\n{out}");
+    for said in [
+        "type /kansha, /pb, /one-on-one or /tasukete as a user",
+        "*Thank someone:* `/kansha @alex",
+        "no reminder with buttons; :time +8d after /one-on-one add brings one",
+        "See your total with `/pb`.",
+        "Try `/pb help`.",
+        "with `/one-on-one topic @alice …`",
+        "Usage: `/one-on-one done @someone",
+        "type `/one-on-one done @bob`",
+        "(or type /one-on-one todo done N)",
+        "Type your question after /tasukete",
+        "unanswered /tasukete questions may be nudged",
+        "*/kansha で感謝を伝える*",
+        "`/one-on-one add @相手",
+        "`/tasukete topics`",
+        "type a slash command such as /kansha @bob",
+        "(what /kansha alone opens in Slack)",
+    ] {
+        assert!(out.contains(said), "`{said}` in {out}");
+    }
+}
+
 // ---- the Home tab and the thanks form in the console ----
 
 #[test]

@@ -1,5 +1,7 @@
 ## otagai's messages in English. Every key here exists in ja/main.ftl too (a test checks).
 ## Variables that hold Slack mentions (<@U…>) are already formatted by the caller.
+## Commands are never written out: { $cmd-thanks }, { $cmd-bonus }, { $cmd-1on1 } and { $cmd-ask }
+## are the names this workspace gave them (any message may use them; a test checks).
 
 list-separator = {", "}
 # One person in running text (a Slack mention).
@@ -11,12 +13,12 @@ points = { $n ->
 }
 
 ## Help
-thanks-help-title = *Saying thanks with /thanks*
+thanks-help-title = *Saying thanks with { $cmd-thanks }*
 thanks-help-tip = Be specific: "your review caught the bug before release" means more than "thanks". Mention people with Slack's autocomplete so they appear as @name links.
-thanks-help-example = Example: `/thanks @alex +10 your review caught the bug before the release{ $tag }`
+thanks-help-example = Example: `{ $cmd-thanks } @alex +10 your review caught the bug before the release{ $tag }`
 usage-thanks = thank one or more people, in public
 usage-thanks-points = add points per person from your monthly budget ({ $max } at most each), and tag company values
-bonus-help-title = *Points with /bonus*
+bonus-help-title = *Points with { $cmd-bonus }*
 usage-bonus-balance = your budget left this month and the points you have received
 usage-bonus-top = the 10 people who received the most points this month, or of all time
 usage-bonus-history = the last 10 thanks you gave and received
@@ -29,18 +31,18 @@ help-values = Company values you can tag: { $values }
 
 ## What was typed could not be understood
 err-unknown-command = I don't know the command { $command }.
-err-no-recipient = Who would you like to thank? Mention them first, for example: `/thanks @alex thanks for pairing on the release script`
+err-no-recipient = Who would you like to thank? Mention them first, for example: `{ $cmd-thanks } @alex thanks for pairing on the release script`
 err-plain-mention = I can't tell who { $name } is when it is typed as plain text. Pick the person from Slack's autocomplete so it becomes a real mention, for example: { $example }
-err-example-thanks = `/thanks @alex thanks for pairing on the release script`
-err-example-oneonone = `/1on1 add @alex weekly`
-err-example-bonus = `/bonus grant @alex 50`
+err-example-thanks = `{ $cmd-thanks } @alex thanks for pairing on the release script`
+err-example-oneonone = `{ $cmd-1on1 } add @alex weekly`
+err-example-bonus = `{ $cmd-bonus } grant @alex 50`
 err-person-expected = Name one person here, picked from Slack's autocomplete; a user group or a channel can't take their place.
 err-group-mention = User groups can't be thanked as a whole; mention each person you want to thank.
 err-channel-mention = A channel can't be thanked; mention the people you want to thank.
 err-points-not-whole = `{ $token }` isn't a number of points. Use a whole number from 1 to { $max }, like `+10`.
-err-no-message = Please add a message that says what they did, for example: `/thanks @alex +10 your review caught the bug before release`
+err-no-message = Please add a message that says what they did, for example: `{ $cmd-thanks } @alex +10 your review caught the bug before release`
 err-amount-not-whole = `{ $token }` isn't a valid amount. Use a whole number of points.
-err-unknown-bonus = I don't know `/bonus { $word }`. Try `/bonus help`.
+err-unknown-bonus = I don't know `{ $cmd-bonus } { $word }`. Try `{ $cmd-bonus } help`.
 err-usage = Usage: `{ $usage }`
 
 ## Thanks refused; nothing was changed
@@ -64,7 +66,7 @@ thanks-post = { $giver } thanked { $recipients }
 thanks-post-points = +{ points } each
 thanks-post-values = Values: { $values }
 thanks-dm = { $giver } thanked you: { $message }
-thanks-dm-points = You received { points }. See your total with `/bonus`.
+thanks-dm-points = You received { points }. See your total with `{ $cmd-bonus }`.
 thanks-working = Working on it…
 
 ## /bonus
@@ -74,7 +76,7 @@ bonus-balance = *Your points*
 bonus-top-month = *Most points received this month*
 bonus-top-all = *Most points received of all time*
 bonus-top-line = { $rank }. { $user } · { points }
-bonus-top-empty = No points have been received yet. Be the first to thank someone with `/thanks`.
+bonus-top-empty = No points have been received yet. Be the first to thank someone with `{ $cmd-thanks }`.
 bonus-history-given = *Thanks you gave*
 bonus-history-received = *Thanks you received*
 bonus-history-line = { $date } · { $who } · { $message }
@@ -111,10 +113,10 @@ ph-topic = #topic
 
 ## A DM to the bot in its Messages tab.
 dm-help-title = *What otagai does* (commands work in any channel, and here too)
-dm-help-thanks = • `/thanks @alex +10 your review caught the bug`: thank people in public, with points if you like
-dm-help-bonus = • `/bonus`: your points and budget; `/bonus top` for the rankings
-dm-help-oneonone = • `/1on1 add @alex weekly`: regular 1on1s with reminders; `/1on1 todos` for your action items
-dm-help-ask = • `/ask #payroll how do I change my bank account?`: ask for help; someone always answers
-dm-help-tip = Add `help` to any command for all it can do, e.g. `/1on1 help`.
+dm-help-thanks = • `{ $cmd-thanks } @alex +10 your review caught the bug`: thank people in public, with points if you like
+dm-help-bonus = • `{ $cmd-bonus }`: your points and budget; `{ $cmd-bonus } top` for the rankings
+dm-help-oneonone = • `{ $cmd-1on1 } add @alex weekly`: regular 1on1s with reminders; `{ $cmd-1on1 } todos` for your action items
+dm-help-ask = • `{ $cmd-ask } #payroll how do I change my bank account?`: ask for help; someone always answers
+dm-help-tip = Add `help` to any command for all it can do, e.g. `{ $cmd-1on1 } help`.
 dm-type-the-command = I don't run commands from messages. Type it as a command, here or in any channel: `{ $command }`
 dm-unknown = I answer commands, not messages. Send `help` to see what I can do.

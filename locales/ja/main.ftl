@@ -1,5 +1,7 @@
 ## otagai のメッセージ(日本語)。en/main.ftl と同じキーをすべて持つ(テストで確認)。
 ## <@U…> のメンションを含む変数は呼び出し側で整形済み。
+## コマンド名は直接書かない: { $cmd-thanks }、{ $cmd-bonus }、{ $cmd-1on1 }、{ $cmd-ask } が
+## このワークスペースでの名前になる(どのメッセージでも使える。テストで確認)。
 
 list-separator = 、
 # 文中の1人(Slackのメンション)。
@@ -8,12 +10,12 @@ date = { $month }月{ $day }日
 points = { $n }ポイント
 
 ## ヘルプ
-thanks-help-title = */thanks で感謝を伝える*
+thanks-help-title = *{ $cmd-thanks } で感謝を伝える*
 thanks-help-tip = 具体的に書くと伝わります。「ありがとう」より「リリース前にバグを見つけてくれて助かった」。相手はSlackの候補から選んで @名前 のリンクにしてください。
-thanks-help-example = 例: `/thanks @alex +10 リリース前にレビューでバグを見つけてくれて助かりました{ $tag }`
+thanks-help-example = 例: `{ $cmd-thanks } @alex +10 リリース前にレビューでバグを見つけてくれて助かりました{ $tag }`
 usage-thanks = 1人または複数の人に、みんなの前で感謝を伝える
 usage-thanks-points = 今月の予算から1人あたりのポイントを添える(1人{ $max }ポイントまで)。会社のバリューもタグ付けできます
-bonus-help-title = */bonus で感謝ポイントを見る*
+bonus-help-title = *{ $cmd-bonus } で感謝ポイントを見る*
 usage-bonus-balance = 今月贈れる残りポイントと、受け取ったポイント
 usage-bonus-top = 今月(または累計)ポイントを多く受け取った10人
 usage-bonus-history = 最近贈った感謝・受け取った感謝(各10件)
@@ -26,18 +28,18 @@ help-values = タグ付けできるバリュー: { $values }
 
 ## 入力が読み取れなかったとき
 err-unknown-command = { $command } というコマンドはありません。
-err-no-recipient = 誰に感謝を伝えますか? 最初に相手をメンションしてください。例: `/thanks @alex リリース手順を一緒に見てくれてありがとう`
+err-no-recipient = 誰に感謝を伝えますか? 最初に相手をメンションしてください。例: `{ $cmd-thanks } @alex リリース手順を一緒に見てくれてありがとう`
 err-plain-mention = 「{ $name }」と文字で入力されると、誰のことか判別できません。Slackの候補から相手を選んでメンションにしてください。例: { $example }
-err-example-thanks = `/thanks @alex リリース手順を一緒に見てくれてありがとう`
-err-example-oneonone = `/1on1 add @alex weekly`
-err-example-bonus = `/bonus grant @alex 50`
+err-example-thanks = `{ $cmd-thanks } @alex リリース手順を一緒に見てくれてありがとう`
+err-example-oneonone = `{ $cmd-1on1 } add @alex weekly`
+err-example-bonus = `{ $cmd-bonus } grant @alex 50`
 err-person-expected = ここでは1人を、Slackの候補から選んで指定してください。ユーザーグループやチャンネルは指定できません。
 err-group-mention = ユーザーグループにはまとめて感謝を贈れません。感謝したい人を1人ずつメンションしてください。
 err-channel-mention = チャンネルには感謝を贈れません。感謝したい人をメンションしてください。
 err-points-not-whole = `{ $token }` はポイント数として読み取れません。`+10` のように1〜{ $max }の整数で指定してください。
-err-no-message = 相手が何をしてくれたのか、ひとこと添えてください。例: `/thanks @alex +10 リリース前にバグを見つけてくれて助かりました`
+err-no-message = 相手が何をしてくれたのか、ひとこと添えてください。例: `{ $cmd-thanks } @alex +10 リリース前にバグを見つけてくれて助かりました`
 err-amount-not-whole = `{ $token }` は正しい数値ではありません。ポイントは整数で指定してください。
-err-unknown-bonus = `/bonus { $word }` というコマンドはありません。`/bonus help` をお試しください。
+err-unknown-bonus = `{ $cmd-bonus } { $word }` というコマンドはありません。`{ $cmd-bonus } help` をお試しください。
 err-usage = 使い方: `{ $usage }`
 
 ## 感謝を受け付けられなかったとき(何も変更していません)
@@ -61,7 +63,7 @@ thanks-post = { $giver }から{ $recipients }へ感謝が届きました
 thanks-post-points = 1人あたり +{ points }
 thanks-post-values = バリュー: { $values }
 thanks-dm = { $giver } さんから感謝が届きました: { $message }
-thanks-dm-points = { points }を受け取りました。累計は `/bonus` で確認できます。
+thanks-dm-points = { points }を受け取りました。累計は `{ $cmd-bonus }` で確認できます。
 thanks-working = 処理しています…
 
 ## /bonus
@@ -71,7 +73,7 @@ bonus-balance = *あなたの感謝ポイント*
 bonus-top-month = *今月のランキング(受け取ったポイント)*
 bonus-top-all = *これまでのランキング(受け取ったポイント)*
 bonus-top-line = { $rank }. { $user } ・ { points }
-bonus-top-empty = まだ誰もポイントを受け取っていません。`/thanks` で最初の感謝を贈ってみましょう。
+bonus-top-empty = まだ誰もポイントを受け取っていません。`{ $cmd-thanks }` で最初の感謝を贈ってみましょう。
 bonus-history-given = *贈った感謝*
 bonus-history-received = *受け取った感謝*
 bonus-history-line = { $date } ・ { $who } ・ { $message }
@@ -108,10 +110,10 @@ ph-topic = #トピック
 
 ## A DM to the bot in its Messages tab.
 dm-help-title = *otagai でできること*(コマンドはどのチャンネルでも、ここでも使えます)
-dm-help-thanks = • `/thanks @alex +10 レビューでバグを見つけてくれて助かりました`: みんなの前で感謝を伝える(ポイントも添えられます)
-dm-help-bonus = • `/bonus`: あなたのポイントと今月の予算。`/bonus top` でランキング
-dm-help-oneonone = • `/1on1 add @alex weekly`: 定期的な1on1とリマインダー。`/1on1 todos` でやることの一覧
-dm-help-ask = • `/ask #payroll 給与の振込口座を変えるには?`: 困ったときに質問。必ず誰かが答えます
-dm-help-tip = どのコマンドも `help` を付けるとすべての使い方が出ます(例: `/1on1 help`)。
+dm-help-thanks = • `{ $cmd-thanks } @alex +10 レビューでバグを見つけてくれて助かりました`: みんなの前で感謝を伝える(ポイントも添えられます)
+dm-help-bonus = • `{ $cmd-bonus }`: あなたのポイントと今月の予算。`{ $cmd-bonus } top` でランキング
+dm-help-oneonone = • `{ $cmd-1on1 } add @alex weekly`: 定期的な1on1とリマインダー。`{ $cmd-1on1 } todos` でやることの一覧
+dm-help-ask = • `{ $cmd-ask } #payroll 給与の振込口座を変えるには?`: 困ったときに質問。必ず誰かが答えます
+dm-help-tip = どのコマンドも `help` を付けるとすべての使い方が出ます(例: `{ $cmd-1on1 } help`)。
 dm-type-the-command = メッセージからはコマンドを実行しません。ここかどのチャンネルでも、コマンドとして入力してください: `{ $command }`
 dm-unknown = メッセージではなくコマンドにお答えします。`help` と送ると、できることが表示されます。

@@ -142,7 +142,7 @@ impl App {
         if !action.kind().starts_with("ask_") {
             tracing::Span::current().record("user", tracing::field::display(user));
         }
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let (text, replace) = match action {
             ButtonAction::AskClaim { request_id } | ButtonAction::AskResolve { request_id } => {
                 let what = if matches!(action, ButtonAction::AskClaim { .. }) {
@@ -200,7 +200,7 @@ impl App {
         text: String,
         replace: bool,
     ) -> anyhow::Result<()> {
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let to = match response_url {
             Some(url) => Destination::ResponseUrl {
                 url: url.to_owned(),
@@ -213,7 +213,7 @@ impl App {
             &mut tx,
             OutboundMessage {
                 to,
-                locale: l,
+                locale: l.locale,
                 body: Body::Text { text },
             },
         )

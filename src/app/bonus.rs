@@ -3,7 +3,7 @@
 use super::{App, CommandRequest, Reply, help};
 use crate::commands::{BonusCommand, TopScope};
 use crate::domain::{BudgetState, Locale, Period, RecipientStatus, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::budget::RulesUse;
 use crate::storage::{self, admin, budget, requests, thanks};
@@ -16,7 +16,7 @@ impl App {
     pub(super) async fn bonus(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         cmd: BonusCommand,
     ) -> anyhow::Result<Reply> {
         let user = &req.user;
@@ -47,14 +47,14 @@ impl App {
         Ok(admin::is_granted_admin(&mut conn, user).await?)
     }
 
-    async fn list_admin_mentions(&self, l: Locale) -> anyhow::Result<String> {
+    async fn list_admin_mentions(&self, l: Lang<'_>) -> anyhow::Result<String> {
         self.list_admin_mentions_but(l, None).await
     }
 
     /// The admins as mentions, leaving out `but` (the caller, when pointed to the others).
     async fn list_admin_mentions_but(
         &self,
-        l: Locale,
+        l: Lang<'_>,
         but: Option<&UserId>,
     ) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
@@ -72,7 +72,7 @@ impl App {
         Ok(i18n::list(l, &names))
     }
 
-    async fn list_admins(&self, l: Locale) -> anyhow::Result<String> {
+    async fn list_admins(&self, l: Lang<'_>) -> anyhow::Result<String> {
         Ok(tr(
             l,
             "admin-list",
@@ -99,7 +99,7 @@ impl App {
         })
     }
 
-    async fn balance(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+    async fn balance(&self, user: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let period = Period::containing(self.clock.now(), self.settings.org.timezone);
         let mut conn = self.store.pool().acquire().await?;
         let b = self.budget_now(&mut conn, user, period).await?;
@@ -125,7 +125,7 @@ impl App {
         ))
     }
 
-    async fn top(&self, l: Locale, scope: TopScope) -> anyhow::Result<String> {
+    async fn top(&self, l: Lang<'_>, scope: TopScope) -> anyhow::Result<String> {
         let period = Period::containing(self.clock.now(), self.settings.org.timezone);
         let (title, period) = match scope {
             TopScope::ThisMonth => ("bonus-top-month", Some(period)),
@@ -153,7 +153,7 @@ impl App {
         Ok(out)
     }
 
-    async fn history(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+    async fn history(&self, user: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
         let given = thanks::given_by(&mut conn, user, HISTORY_N).await?;
         let received = thanks::received_by(&mut conn, user, HISTORY_N).await?;
@@ -222,7 +222,7 @@ impl App {
     /// same and is audited once.
     async fn refuse_self_change(
         &self,
-        l: Locale,
+        l: Lang<'_>,
         actor: &UserId,
         target: &UserId,
         key: &str,
@@ -263,7 +263,7 @@ impl App {
     async fn admin_command(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         cmd: BonusCommand,
     ) -> anyhow::Result<String> {
         let actor = &req.user;
@@ -391,7 +391,7 @@ impl App {
                     .map_or(0, |s| s.remaining());
                 let their_locale = target_locale.unwrap_or(self.settings.org.locale);
                 let notice = tr(
-                    their_locale,
+                    self.lang(their_locale),
                     "admin-granted-dm",
                     &[
                         ("admin", actor.mention().into()),

@@ -1,14 +1,14 @@
 //! Help texts, generated from the usage tables next to each command grammar.
 
 use super::App;
-use crate::commands::{self, CommandKind, CommandNames, Usage};
-use crate::domain::{Cadence, Locale};
-use crate::i18n::{tr, tr0};
+use crate::commands::{self, CommandKind, Usage};
+use crate::domain::Cadence;
+use crate::i18n::{Lang, tr, tr0};
 
 /// A usage line as the reader types it here: the configured command name, keywords as they
 /// are, placeholders in the reader's language (`/kansha @相手 具体的に何をしてくれたか`).
-pub(crate) fn syntax(names: &CommandNames, l: Locale, syntax: &str) -> String {
-    let mut out = names.rename(syntax);
+pub(crate) fn syntax(l: Lang<'_>, syntax: &'static str) -> String {
+    let mut out = l.commands.rename_literal(syntax);
     for (phrase, key) in commands::PLACEHOLDERS {
         if out.contains(phrase) {
             out = out.replace(phrase, &tr0(l, key));
@@ -17,14 +17,14 @@ pub(crate) fn syntax(names: &CommandNames, l: Locale, syntax: &str) -> String {
     out
 }
 
-fn lines(app: &App, l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> String {
+fn lines(l: Lang<'_>, usages: &[Usage], show_admin: bool, max: u32) -> String {
     usages
         .iter()
         .filter(|u| show_admin || !u.admin_only)
         .map(|u| {
             format!(
                 "• `{}`: {}",
-                syntax(&app.settings.commands, l, u.syntax),
+                syntax(l, u.syntax),
                 tr(l, u.explain_key, &[("max", max.into())])
             )
         })
@@ -32,7 +32,7 @@ fn lines(app: &App, l: Locale, usages: &[Usage], show_admin: bool, max: u32) -> 
         .join("\n")
 }
 
-pub(super) fn thanks_help(app: &App, l: Locale) -> String {
+pub(super) fn thanks_help(app: &App, l: Lang<'_>) -> String {
     let b = &app.settings.bonus;
     let tag = b
         .values
@@ -43,7 +43,6 @@ pub(super) fn thanks_help(app: &App, l: Locale) -> String {
         "{}\n{}\n{}\n{}",
         tr0(l, "thanks-help-title"),
         lines(
-            app,
             l,
             commands::usage(CommandKind::Thanks),
             false,
@@ -57,50 +56,45 @@ pub(super) fn thanks_help(app: &App, l: Locale) -> String {
         out.push('\n');
         out.push_str(&tr(l, "help-values", &[("values", tags.join(" ").into())]));
     }
-    app.settings.commands.rename(&out)
+    out
 }
 
-pub(super) fn bonus_help(app: &App, l: Locale, is_admin: bool) -> String {
-    let out = format!(
+pub(super) fn bonus_help(app: &App, l: Lang<'_>, is_admin: bool) -> String {
+    format!(
         "{}\n{}",
         tr0(l, "bonus-help-title"),
         lines(
-            app,
             l,
             commands::usage(CommandKind::Bonus),
             is_admin,
             app.settings.bonus.max_points_per_thanks
         )
-    );
-    app.settings.commands.rename(&out)
+    )
 }
 
 /// `/1on1 help`: an intro line, then every form; `report` only for admins.
-pub(super) fn one_on_one_help(app: &App, l: Locale, is_admin: bool) -> String {
-    let out = format!(
+pub(super) fn one_on_one_help(l: Lang<'_>, is_admin: bool) -> String {
+    format!(
         "{}\n{}",
         tr0(l, "help-oneonone-intro"),
         // `max` is the longest `every Nd` cadence and `Nd` snooze: the same year.
         lines(
-            app,
             l,
             commands::usage(CommandKind::OneOnOne),
             is_admin,
             Cadence::MAX_DAYS
         )
-    );
-    app.settings.commands.rename(&out)
+    )
 }
 
 /// `/ask help`: why asking is welcome, every form (`stats` only for admins), and where
 /// questions go.
-pub(super) async fn ask_help(app: &App, l: Locale, user: &crate::domain::UserId) -> String {
+pub(super) async fn ask_help(app: &App, l: Lang<'_>, user: &crate::domain::UserId) -> String {
     let is_admin = app.is_admin(user).await.unwrap_or(false);
     let mut out = format!(
         "{}\n{}",
         tr0(l, "help-ask-intro"),
         lines(
-            app,
             l,
             &commands::usage(CommandKind::Ask)
                 .iter()
@@ -115,5 +109,5 @@ pub(super) async fn ask_help(app: &App, l: Locale, user: &crate::domain::UserId)
         out.push('\n');
         out.push_str(&tr0(l, "help-ask-anon"));
     }
-    app.settings.commands.rename(&out)
+    out
 }

@@ -51,7 +51,7 @@ pub struct HomeTab {
 impl App {
     /// The Home tab of `user`, as of now.
     pub async fn home_tab(&self, user: &UserId) -> anyhow::Result<HomeTab> {
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let today = self.today_of(user).await;
         let period = Period::containing(self.clock.now(), self.settings.org.timezone);
         let is_admin = self.is_admin(user).await?;
@@ -202,7 +202,7 @@ impl App {
             && questions.is_empty()
             && to_answer.is_empty();
         Ok(HomeTab {
-            locale: l,
+            locale: l.locale,
             first_use,
             summary,
             received,

@@ -6,8 +6,8 @@
 
 use super::App;
 use crate::commands::{self, CommandKind};
-use crate::domain::{Locale, UserId};
-use crate::i18n::{tr, tr0};
+use crate::domain::UserId;
+use crate::i18n::{Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage;
 
@@ -21,7 +21,7 @@ impl App {
         text: &str,
         event_id: &str,
     ) -> anyhow::Result<bool> {
-        let locale = self.locale_of(user).await;
+        let locale = self.lang_of(user).await;
         let text = crate::domain::text::from_slack(text);
         let answer = self.dm_answer(locale, &text);
         let mut tx = self.store.begin().await?;
@@ -34,7 +34,7 @@ impl App {
             &mut tx,
             OutboundMessage {
                 to: Destination::Direct { user: user.clone() },
-                locale,
+                locale: locale.locale,
                 body: Body::Text { text: answer },
             },
         )
@@ -45,7 +45,7 @@ impl App {
     }
 
     /// What to answer, naming the commands as they are called here.
-    fn dm_answer(&self, l: Locale, text: &str) -> String {
+    fn dm_answer(&self, l: Lang<'_>, text: &str) -> String {
         let names = &self.settings.commands;
         let trimmed = text.trim();
         let (first, rest) = trimmed
@@ -53,7 +53,7 @@ impl App {
             .unwrap_or((trimmed, ""));
         let word = first.to_lowercase();
         if matches!(word.as_str(), "" | "help" | "?" | "ヘルプ" | "使い方") {
-            return names.rename(&self.dm_overview(l));
+            return self.dm_overview(l);
         }
         let kind = CommandKind::ALL.into_iter().find(|k| {
             let name = names.name(*k);
@@ -72,15 +72,12 @@ impl App {
         );
         match commands::parse_kind(kind, rest, &self.settings.bonus.values) {
             Ok(_) => how,
-            Err(e) => format!(
-                "{how}\n{}",
-                names.rename(&self.explain_command_error(l, Some(kind), &e))
-            ),
+            Err(e) => format!("{how}\n{}", self.explain_command_error(l, Some(kind), &e)),
         }
     }
 
     /// `help` in a DM: each command in a line, with an example.
-    fn dm_overview(&self, l: Locale) -> String {
+    fn dm_overview(&self, l: Lang<'_>) -> String {
         [
             "dm-help-title",
             "dm-help-thanks",

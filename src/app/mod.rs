@@ -30,8 +30,8 @@ pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
 use crate::commands::{self, Command, CommandError, CommandKind};
 use crate::config::Settings;
 use crate::domain::text::user_text;
-use crate::domain::{ChannelId, Locale, UserId};
-use crate::i18n::{tr, tr0};
+use crate::domain::{ChannelId, UserId};
+use crate::i18n::{Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, Conn, Store};
 use std::sync::Arc;
@@ -104,21 +104,13 @@ impl App {
         if kind != Some(CommandKind::Ask) {
             tracing::Span::current().record("user", tracing::field::display(&req.user));
         }
-        let locale = self.locale_of(&req.user).await;
+        let locale = self.lang_of(&req.user).await;
         // Slack escapes what was typed; from here on, text is as the person typed it, and
         // `domain::text::user_text` is what makes it Slack markup again.
         let text = crate::domain::text::from_slack(&req.text);
         let parsed = commands::parse(names, &req.command, &text, &self.settings.bonus.values);
-        // Help and explanations are catalog text written with the built-in command names;
-        // they name the commands as they are called here.
         let result = match parsed {
-            // Not the name that was typed, though: `/thanks` stays `/thanks` in "I don't know".
-            Err(e @ CommandError::UnknownCommand(_)) => {
-                Ok(Reply::new(self.explain_command_error(locale, kind, &e)))
-            }
-            Err(e) => Ok(Reply::new(
-                names.rename(&self.explain_command_error(locale, kind, &e)),
-            )),
+            Err(e) => Ok(Reply::new(self.explain_command_error(locale, kind, &e))),
             Ok(Command::ThanksHelp) => Ok(Reply::new(help::thanks_help(self, locale))),
             Ok(Command::Thanks(cmd)) => self.give_thanks(&req, locale, cmd).await,
             Ok(Command::Bonus(cmd)) => self.bonus(&req, locale, cmd).await,
@@ -138,7 +130,7 @@ impl App {
         response_url: &str,
         reply: Reply,
     ) -> anyhow::Result<()> {
-        let locale = self.locale_of(user).await;
+        let locale = self.lang_of(user).await;
         let text = if reply.private {
             tr0(locale, "oneonone-private-too-slow")
         } else {
@@ -152,7 +144,7 @@ impl App {
                     url: response_url.to_owned(),
                     replace_original: false,
                 },
-                locale,
+                locale: locale.locale,
                 body: Body::Text { text },
             },
         )
@@ -182,7 +174,7 @@ impl App {
 
     fn explain_command_error(
         &self,
-        l: Locale,
+        l: Lang<'_>,
         command: Option<CommandKind>,
         e: &CommandError,
     ) -> String {
@@ -231,11 +223,7 @@ impl App {
             CommandError::UnknownBonus(w) => {
                 tr(l, "err-unknown-bonus", &[("word", user_text(w).into())])
             }
-            CommandError::Usage(u) => tr(
-                l,
-                "err-usage",
-                &[("usage", help::syntax(&self.settings.commands, l, u).into())],
-            ),
+            CommandError::Usage(u) => tr(l, "err-usage", &[("usage", help::syntax(l, u).into())]),
             CommandError::UnknownOneOnOne(w) => {
                 tr(l, "err-oneonone-unknown", &[("word", user_text(w).into())])
             }

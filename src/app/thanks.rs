@@ -6,7 +6,7 @@ use crate::commands::ThanksCommand;
 use crate::domain::{
     ChannelId, Locale, Period, RecipientStatus, ThanksRefusal, UserId, ValidThanks, check_thanks,
 };
-use crate::i18n::{self, tr, tr0};
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::{self, budget, requests, thanks};
 use anyhow::Context;
@@ -30,7 +30,7 @@ impl App {
     pub(super) async fn give_thanks(
         &self,
         req: &CommandRequest,
-        locale: Locale,
+        locale: Lang<'_>,
         cmd: ThanksCommand,
     ) -> anyhow::Result<Reply> {
         let rules = self.settings.bonus.rules();
@@ -135,7 +135,7 @@ impl App {
     pub(super) async fn record_thanks(
         &self,
         origin: &ThanksOrigin<'_>,
-        locale: Locale,
+        locale: Lang<'_>,
         t: &ValidThanks,
         values: &[String],
         recipient_locales: &[Locale],
@@ -243,7 +243,7 @@ impl App {
                     to: Destination::Direct {
                         user: giver.clone(),
                     },
-                    locale,
+                    locale: locale.locale,
                     body: Body::Text { text: text.clone() },
                 },
             )
@@ -260,7 +260,7 @@ impl App {
         Ok(Ok(text))
     }
 
-    pub(super) fn explain_refusal(&self, l: Locale, r: &ThanksRefusal) -> String {
+    pub(super) fn explain_refusal(&self, l: Lang<'_>, r: &ThanksRefusal) -> String {
         match r {
             ThanksRefusal::SelfThanks => tr0(l, "refuse-self"),
             ThanksRefusal::RecipientIsBot(u) => {

@@ -81,12 +81,12 @@ impl App {
         context: FormContext,
         preselected: Vec<UserId>,
     ) -> anyhow::Result<ThanksFormView> {
-        let locale = self.locale_of(user).await;
+        let locale = self.lang_of(user).await;
         let period = Period::containing(self.clock.now(), self.settings.org.timezone);
         let mut conn = self.store.pool().acquire().await?;
         let budget = self.budget_now(&mut conn, user, period).await?;
         Ok(ThanksFormView {
-            locale,
+            locale: locale.locale,
             preselected: preselected.into_iter().filter(|u| u != user).collect(),
             remaining: budget.remaining(),
             resets_on: period.resets_on(),
@@ -108,7 +108,7 @@ impl App {
         view_id: &str,
         form: ThanksFormInput,
     ) -> anyhow::Result<Result<(), FormErrors>> {
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let mut errors = FormErrors::new();
         let mut recipients = Vec::new();
         for raw in &form.recipients {

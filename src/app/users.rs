@@ -2,6 +2,7 @@
 
 use super::App;
 use crate::domain::{Locale, RecipientStatus, UserId};
+use crate::i18n::Lang;
 use crate::storage::{self, users::CachedUser};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -147,6 +148,17 @@ impl App {
             _ => None,
         }
         .unwrap_or(self.settings.org.locale)
+    }
+
+    /// What rendering a message for `user` takes: their language and this workspace's
+    /// command names.
+    pub async fn lang_of(&self, user: &UserId) -> Lang<'_> {
+        self.lang(self.locale_of(user).await)
+    }
+
+    /// Messages in `locale` that name the commands as this workspace calls them.
+    pub fn lang(&self, locale: Locale) -> Lang<'_> {
+        Lang::new(locale, &self.settings.commands)
     }
 
     /// `text` for a plain-text place, with the people it mentions by the name the users.info

@@ -1,8 +1,10 @@
 //! The four slash commands and the names a workspace gave them (`[commands]` in the settings),
-//! so `/thanks` can be `/kansha` where another app already took `/thanks`. Grammars, usage
-//! tables and catalog messages are written with the built-in names; [`CommandNames`] maps
-//! what Slack sends onto a [`CommandKind`] and the built-in names in outgoing text onto the
-//! configured ones.
+//! so `/thanks` can be `/kansha` where another app already took `/thanks`. [`CommandNames`]
+//! maps what Slack sends onto a [`CommandKind`]. Outgoing text names the configured commands
+//! in two ways, neither of which ever reads what a person typed: catalog messages take the
+//! names as arguments (`{ $cmd-thanks }`, see `i18n`), and otagai's own literals in code (the
+//! usage tables, the console's English) are renamed by [`CommandNames::rename_literal`],
+//! which only accepts `&'static str`.
 
 /// Which of otagai's commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,9 +101,10 @@ impl CommandNames {
     }
 
     /// `text` with every built-in command name (`/thanks`, as a whole word) replaced by its
-    /// configured name. For text otagai wrote (catalog messages, usage lines), so that help and
-    /// examples name the commands people can type here.
-    pub fn rename(&self, text: &str) -> String {
+    /// configured name. Only for literals otagai wrote in its code (usage lines, the console's
+    /// English): the `'static` bound keeps out rendered text, which may hold what a person
+    /// typed. Catalog messages name commands through their arguments instead (see `i18n`).
+    pub fn rename_literal(&self, text: &'static str) -> String {
         if *self == Self::default() || !text.contains('/') {
             return text.to_owned();
         }
@@ -184,8 +187,8 @@ mod tests {
             ("a/thanks", "a/thanks"),
             ("「/thanks @相手」", "「/kansha @相手」"),
         ] {
-            assert_eq!(n.rename(text), want);
+            assert_eq!(n.rename_literal(text), want);
         }
-        assert_eq!(CommandNames::default().rename("/thanks"), "/thanks");
+        assert_eq!(CommandNames::default().rename_literal("/thanks"), "/thanks");
     }
 }

@@ -22,7 +22,8 @@ impl Console {
         if q.is_none() {
             writeln!(
                 out,
-                "  there is no question yet; /ask #payroll How do I …? posts one"
+                "{}",
+                self.say("  there is no question yet; /ask #payroll How do I …? posts one")
             )?;
         }
         Ok(q)
@@ -151,7 +152,7 @@ impl Console {
             // A reply by the asker, or in a resolved thread, is just a reply.
             Ok(TrackOutcome::Done(_) | TrackOutcome::Unchanged) => {}
             Ok(o) => {
-                let l = self.app.locale_of(me).await;
+                let l = self.app.lang_of(me).await;
                 writeln!(
                     out,
                     "  (nothing happens; Slack shows no answer to a reaction: {})",
@@ -200,7 +201,7 @@ impl Console {
 
     /// The thanks modal as text: each field with what it is prefilled with.
     fn show_thanks_form(&self, m: &ThanksModal, out: &mut impl Write) -> anyhow::Result<()> {
-        let l = m.locale;
+        let l = self.app.lang(m.locale);
         let cast = self.cast.lock().expect("cast lock");
         let helpers: Vec<String> = m
             .helpers
@@ -289,7 +290,7 @@ impl Console {
                 self.thanks_forms.lock().expect("forms lock").remove(me);
             }
             Ok(Err(errors)) => {
-                let l = modal.locale;
+                let l = self.app.lang(modal.locale);
                 let cast = self.cast.lock().expect("cast lock");
                 writeln!(out, "  [form: {}, not sent]", tr0(l, "ask-modal-title"))?;
                 for (field, text) in errors {

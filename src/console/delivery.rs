@@ -7,6 +7,7 @@ use super::Console;
 use super::cast::{Cast, channel_label};
 use crate::app::Clock;
 use crate::clock::ShiftedClock;
+use crate::commands::CommandNames;
 use crate::domain::UserId;
 use crate::outbox::{
     Body, Deliver, Delivered, DeliveryError, Destination, OutboundMessage, ReminderDm,
@@ -51,6 +52,8 @@ pub(super) struct ConsoleDelivery {
     pub(super) clock: Arc<ShiftedClock>,
     /// The last ts given, in microseconds: each post gets a later one, as in Slack.
     pub(super) last_ts: Mutex<i64>,
+    /// The commands as the settings name them, for the messages shown.
+    pub(super) commands: CommandNames,
 }
 
 impl ConsoleDelivery {
@@ -80,7 +83,7 @@ impl Deliver for ConsoleDelivery {
             }
         };
         let ts = matches!(m.to, Destination::Channel { .. }).then(|| self.next_ts());
-        let mut body = cast.humanise(&m.text());
+        let mut body = cast.humanise(&m.text(&self.commands));
         if let Body::AskPost(p) = &m.body {
             if p.state != "resolved" {
                 body.push_str("\n(buttons: :press claim, :press resolve)");

@@ -12,7 +12,7 @@ impl Console {
     /// Prints `me`'s Home tab as text.
     pub(super) async fn home(&self, me: &UserId, out: &mut impl Write) -> anyhow::Result<()> {
         let h = self.app.home_tab(me).await?;
-        let l = h.locale;
+        let l = self.app.lang(h.locale);
         let cast = self.cast.lock().expect("cast lock");
         let mut lines = Vec::new();
         if h.first_use {
@@ -95,7 +95,7 @@ impl Console {
         match self.app.submit_thanks_form(me, &context, &key, form).await {
             Ok(Ok(())) => {}
             Ok(Err(errors)) => {
-                let l = self.app.locale_of(me).await;
+                let l = self.app.lang_of(me).await;
                 let cast = self.cast.lock().expect("cast lock");
                 writeln!(out, "  [form: {}, not sent]", tr0(l, "form-title"))?;
                 for (field, text) in errors {

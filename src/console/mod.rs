@@ -73,6 +73,13 @@ struct Console {
     thanks_forms: Mutex<HashMap<UserId, ThanksModal>>,
 }
 
+impl Console {
+    /// One of the console's own lines, with the commands named as the settings call them.
+    fn say(&self, line: &'static str) -> String {
+        self.app.settings.commands.rename_literal(line)
+    }
+}
+
 /// The console command that submits the thanks form (`:thanks-form @bob +10 …`).
 const FORM_COMMAND: &str = concat!("thanks", "-form");
 
@@ -143,6 +150,7 @@ pub async fn run(
             last_question: last_question.clone(),
             clock: clock.clone(),
             last_ts: Mutex::new(0),
+            commands: names.clone(),
         }),
         // One message at a time: the console shows them in the order they were written.
         OutboxSettings {
@@ -166,7 +174,7 @@ pub async fn run(
     writeln!(
         out,
         "{}",
-        names.rename(
+        names.rename_literal(
             "otagai try: type /thanks, /bonus, /1on1 or /ask as a user. :help lists console \
              commands and walkthroughs of a 1on1 and a question."
         )
@@ -247,7 +255,7 @@ pub async fn run(
                     let rest = cmd.trim_start()["thank".len()..].trim();
                     console.thank(&me, rest, &mut out).await?;
                 }
-                _ => writeln!(out, "{}", names.rename(HELP))?,
+                _ => writeln!(out, "{}", names.rename_literal(HELP))?,
             }
             continue;
         }
@@ -256,7 +264,7 @@ pub async fn run(
             writeln!(
                 out,
                 "{}",
-                names.rename(
+                names.rename_literal(
                     "  type a slash command such as /thanks @bob thanks for the review, or :help"
                 )
             )?;

@@ -4,6 +4,7 @@
 
 use super::Console;
 use crate::app::ButtonAction;
+use crate::commands::CommandKind;
 use crate::domain::UserId;
 use std::io::Write;
 
@@ -29,7 +30,7 @@ impl Console {
             .cloned()
             .unwrap_or_default();
         let no_reminder =
-            "  you have no reminder with buttons; :time +8d after /1on1 add brings one";
+            self.say("  you have no reminder with buttons; :time +8d after /1on1 add brings one");
         let no_pulse = "  you have no pulse with buttons; it comes after a 1on1 is recorded";
         let action = match words {
             ["accept"] | ["decline"] => match mine.invitation {
@@ -40,7 +41,10 @@ impl Console {
                 None => {
                     return Ok(writeln!(
                         out,
-                        "  you have no invitation with buttons; it comes when someone who is not an admin does /1on1 add"
+                        "{}",
+                        self.say(
+                            "  you have no invitation with buttons; it comes when someone who is not an admin does /1on1 add"
+                        )
                     )?);
                 }
             },
@@ -60,12 +64,13 @@ impl Console {
                         let listed: Vec<String> = items.iter().map(|i| i.to_string()).collect();
                         return Ok(writeln!(
                             out,
-                            "  your last reminder has Done buttons for: {} (or type /1on1 todo done N)",
+                            "  your last reminder has Done buttons for: {} (or type {} todo done N)",
                             if listed.is_empty() {
                                 "none".to_owned()
                             } else {
                                 listed.join(", ")
-                            }
+                            },
+                            self.app.settings.commands.name(CommandKind::OneOnOne),
                         )?);
                     }
                 }

@@ -187,12 +187,14 @@ impl Console {
         if working.is_working(now) {
             writeln!(
                 out,
-                "  it is working time: unanswered /ask questions may be nudged"
+                "{}",
+                self.say("  it is working time: unanswered /ask questions may be nudged")
             )?;
         } else {
             writeln!(
                 out,
-                "  outside working hours: /ask nudges wait until {}",
+                "{}{}",
+                self.say("  outside working hours: /ask nudges wait until "),
                 self.local(working.next_open(now))
             )?;
         }

@@ -7,7 +7,7 @@
 
 use crate::domain::text::user_text;
 use crate::domain::{Locale, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::i18n::{self, Lang, tr, tr0};
 use serde::{Deserialize, Serialize};
 
 /// The post of a request in its channel.
@@ -91,7 +91,7 @@ pub struct AskPostParts {
 }
 
 impl AskPost {
-    pub fn parts(&self, l: Locale) -> AskPostParts {
+    pub fn parts(&self, l: Lang<'_>) -> AskPostParts {
         let topic = self
             .topic
             .as_deref()
@@ -128,7 +128,7 @@ impl AskPost {
         }
     }
 
-    pub fn text(&self, l: Locale) -> String {
+    pub fn text(&self, l: Lang<'_>) -> String {
         let p = self.parts(l);
         format!("{}\n{}\n{}", p.header, p.quote, p.status)
     }
@@ -166,7 +166,7 @@ pub enum NudgeText {
 }
 
 impl AskNudge {
-    pub fn text(&self, l: Locale) -> String {
+    pub fn text(&self, l: Lang<'_>) -> String {
         let who = self.mentions.join(" ");
         let hours = ("hours", self.waited_hours.into());
         let topic = self

@@ -3,9 +3,10 @@
 
 use super::ask::{AskNudge, AskPost};
 use super::one_on_one::ReminderDm;
+use crate::commands::CommandNames;
 use crate::domain::text::user_text;
 use crate::domain::{ChannelId, Locale, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::i18n::{self, Lang, tr, tr0};
 use serde::{Deserialize, Serialize};
 
 /// Where a message goes.
@@ -152,7 +153,7 @@ pub struct PostParts {
 
 impl PostParts {
     fn new(
-        l: Locale,
+        l: Lang<'_>,
         giver: &UserId,
         recipients: &[UserId],
         message: &str,
@@ -204,8 +205,13 @@ impl PostParts {
 }
 
 impl OutboundMessage {
+    /// The reader's language, with the commands named as `commands` (the settings) call them.
+    pub fn lang<'a>(&self, commands: &'a CommandNames) -> Lang<'a> {
+        Lang::new(self.locale, commands)
+    }
+
     /// The parts of a public thanks post; `None` for other messages.
-    pub fn post_parts(&self) -> Option<PostParts> {
+    pub fn post_parts(&self, commands: &CommandNames) -> Option<PostParts> {
         match &self.body {
             Body::ThanksPost {
                 giver,
@@ -215,7 +221,7 @@ impl OutboundMessage {
                 values,
                 link,
             } => Some(PostParts::new(
-                self.locale,
+                self.lang(commands),
                 giver,
                 recipients,
                 message,
@@ -228,12 +234,13 @@ impl OutboundMessage {
     }
 
     /// The message as plain Slack text (mentions as `<@U…>`): the fallback for notifications
-    /// and screen readers, and what the console shows.
-    pub fn text(&self) -> String {
-        let l = self.locale;
+    /// and screen readers, and what the console shows. `commands` are the settings' command
+    /// names, which the catalog messages name.
+    pub fn text(&self, commands: &CommandNames) -> String {
+        let l = self.lang(commands);
         match &self.body {
             Body::ThanksPost { .. } => {
-                let p = self.post_parts().expect("a thanks post has parts");
+                let p = self.post_parts(commands).expect("a thanks post has parts");
                 let mut lines = vec![p.header, p.quote];
                 lines.extend(p.notes);
                 lines.join("\n")
@@ -328,7 +335,7 @@ mod tests {
                 link: None,
             },
         };
-        let text = m.text();
+        let text = m.text(&CommandNames::default());
         assert!(text.contains("> line one @here\n> line two"), "{text}");
         assert!(!text.contains("<!here>"));
     }
@@ -400,7 +407,7 @@ mod tests {
                 let json = serde_json::to_string(&m).unwrap();
                 let back: OutboundMessage = serde_json::from_str(&json).expect(&json);
                 assert_eq!(back, m);
-                assert!(!m.text().is_empty());
+                assert!(!m.text(&CommandNames::default()).is_empty());
             }
         }
     }

@@ -1,9 +1,9 @@
 //! The 1on1 messages: the reminder a manager gets and the pulse a report gets, in parts that
 //! the plain-text fallback and Block Kit both use.
 
+use crate::domain::UserId;
 use crate::domain::text::user_text;
-use crate::domain::{Locale, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::i18n::{self, Lang, tr, tr0};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub struct ListedItem {
 
 impl ListedItem {
     /// "• #12 write the plan (@ann)": one open action item as a reminder lists it.
-    pub fn action_line(&self, l: Locale) -> String {
+    pub fn action_line(&self, l: Lang<'_>) -> String {
         tr(
             l,
             "oneonone-item-line",
@@ -62,7 +62,7 @@ pub struct ReminderParts {
 }
 
 impl ReminderDm {
-    pub fn parts(&self, l: Locale) -> ReminderParts {
+    pub fn parts(&self, l: Lang<'_>) -> ReminderParts {
         let report = self.report.mention();
         let header = match (self.seq, self.last_met_on) {
             (1, Some(last)) => tr(
@@ -161,7 +161,7 @@ impl ReminderDm {
     }
 
     /// The whole reminder as plain text.
-    pub fn text(&self, l: Locale) -> String {
+    pub fn text(&self, l: Lang<'_>) -> String {
         let p = self.parts(l);
         let mut blocks = vec![p.header];
         blocks.extend(p.items);
@@ -173,7 +173,7 @@ impl ReminderDm {
 }
 
 /// The pulse as plain text (the buttons carry the answers).
-pub fn pulse_text(l: Locale, manager: &UserId) -> String {
+pub fn pulse_text(l: Lang<'_>, manager: &UserId) -> String {
     format!(
         "{}\n{}\n{}",
         tr(
@@ -189,6 +189,8 @@ pub fn pulse_text(l: Locale, manager: &UserId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::CommandNames;
+    use crate::domain::Locale;
 
     fn u(s: &str) -> UserId {
         UserId::parse(s).unwrap()
@@ -216,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_reminder_lists_items_without_broadcasts_and_skips_empty_sections() {
-        let p = reminder(1).parts(Locale::En);
+        let p = reminder(1).parts(Lang::new(Locale::En, &CommandNames::default()));
         assert!(p.header.contains("<@U2>"), "{}", p.header);
         let items = p.items.unwrap();
         assert!(
@@ -231,7 +233,7 @@ mod tests {
     #[test]
     fn later_reminders_say_how_overdue_in_both_languages() {
         for l in [Locale::En, Locale::Ja] {
-            let text = reminder(2).text(l);
+            let text = reminder(2).text(Lang::new(l, &CommandNames::default()));
             assert!(text.contains('5'), "{text}");
             assert!(!text.contains("oneonone-"), "{text}");
         }

@@ -115,7 +115,7 @@ impl App {
                 for m in messages.iter().filter_map(|(_, m)| m.as_ref()) {
                     report.planned.push(Planned {
                         to: describe(&m.to),
-                        text: m.text(),
+                        text: m.text(&self.settings.commands),
                     });
                 }
                 continue;

@@ -9,7 +9,7 @@
 
 use crate::app::App;
 use crate::domain::{Locale, NextReminder, Question, questions};
-use crate::i18n::tr;
+use crate::i18n::{Lang, tr};
 use crate::outbox::{Body, Destination, ListedItem, OutboundMessage, ReminderDm};
 use crate::storage;
 use crate::storage::pairs::{self, Item};
@@ -150,7 +150,7 @@ impl App {
                     let message = self.reminder_message(job, picked, &listed, now);
                     report.planned.push(Planned {
                         to: direct_to(&message),
-                        text: message.text(),
+                        text: message.text(&self.settings.commands),
                     });
                 }
                 continue;
@@ -234,7 +234,7 @@ impl App {
                 locale: l,
                 body: Body::Text {
                     text: tr(
-                        l,
+                        Lang::new(l, &self.settings.commands),
                         "oneonone-nudge-report",
                         &[("manager", pair.manager.mention().into())],
                     ),

@@ -1,9 +1,9 @@
 //! Block Kit rendering of outbox messages, always with a plain-text fallback.
 
 use crate::app::{ButtonAction, ThanksForm, ThanksModal};
-use crate::domain::Locale;
+use crate::commands::CommandNames;
 use crate::domain::text::cap_mrkdwn as capped;
-use crate::i18n::tr0;
+use crate::i18n::{Lang, tr0};
 use crate::outbox::{AskPost, Body, OutboundMessage, ReminderDm};
 use slack_morphism::prelude::*;
 
@@ -13,14 +13,17 @@ const MAX_SECTION_CHARS: usize = 3000;
 /// Slack accepts at most this many blocks in one message.
 const MAX_BLOCKS: usize = 50;
 
-pub fn render(message: &OutboundMessage) -> SlackMessageContent {
-    let content = SlackMessageContent::new().with_text(capped(&message.text(), 40_000));
+/// `message` as Slack shows it; `commands` are the settings' command names, which catalog
+/// messages name.
+pub fn render(message: &OutboundMessage, commands: &CommandNames) -> SlackMessageContent {
+    let l = message.lang(commands);
+    let content = SlackMessageContent::new().with_text(capped(&message.text(commands), 40_000));
     match &message.body {
-        Body::OneOnOneReminder(r) => return content.with_blocks(reminder(message.locale, r)),
+        Body::OneOnOneReminder(r) => return content.with_blocks(reminder(l, r)),
         Body::Pulse { meeting_id, .. } => {
-            return content.with_blocks(pulse(message.locale, &message.text(), *meeting_id));
+            return content.with_blocks(pulse(l, &message.text(commands), *meeting_id));
         }
-        Body::AskPost(p) => return content.with_blocks(ask_post(message.locale, p)),
+        Body::AskPost(p) => return content.with_blocks(ask_post(l, p)),
         Body::PairInvitation {
             invitation_id,
             text,
@@ -30,13 +33,13 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
                 markdown(text),
                 SlackBlock::Actions(SlackActionsBlock::new(vec![
                     button(
-                        tr0(message.locale, "oneonone-invite-button-accept"),
+                        tr0(l, "oneonone-invite-button-accept"),
                         ButtonAction::InviteAccept { invitation_id: id },
                     )
                     .with_style(SlackBlockButtonStyle::Primary)
                     .into(),
                     button(
-                        tr0(message.locale, "oneonone-invite-button-decline"),
+                        tr0(l, "oneonone-invite-button-decline"),
                         ButtonAction::InviteDecline { invitation_id: id },
                     )
                     .into(),
@@ -45,10 +48,10 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
         }
         Body::AskResolved { request_id, .. } => {
             return content.with_blocks(vec![
-                markdown(&message.text()),
+                markdown(&message.text(commands)),
                 SlackBlock::Actions(SlackActionsBlock::new(vec![
                     button(
-                        tr0(message.locale, "ask-button-thank"),
+                        tr0(l, "ask-button-thank"),
                         ButtonAction::AskThank {
                             request_id: *request_id,
                         },
@@ -60,7 +63,7 @@ pub fn render(message: &OutboundMessage) -> SlackMessageContent {
         }
         _ => {}
     }
-    let Some(post) = message.post_parts() else {
+    let Some(post) = message.post_parts(commands) else {
         return content;
     };
     let section = capped(
@@ -105,7 +108,7 @@ fn button(label: String, action: ButtonAction) -> SlackBlockButtonElement {
 
 /// The reminder: header, open action items each with a "Done" button, topics, questions, and
 /// the two buttons that close the loop.
-fn reminder(l: Locale, r: &ReminderDm) -> Vec<SlackBlock> {
+fn reminder(l: Lang<'_>, r: &ReminderDm) -> Vec<SlackBlock> {
     let p = r.parts(l);
     let mut blocks = vec![markdown(&p.header)];
     if p.items.is_some() {
@@ -156,7 +159,7 @@ fn reminder(l: Locale, r: &ReminderDm) -> Vec<SlackBlock> {
 }
 
 /// The pulse: the question text, 1–5 buttons, and who-talked-more buttons.
-fn pulse(l: Locale, text: &str, meeting_id: i64) -> Vec<SlackBlock> {
+fn pulse(l: Lang<'_>, text: &str, meeting_id: i64) -> Vec<SlackBlock> {
     let useful = (1..=5)
         .map(|score| {
             button(
@@ -189,7 +192,7 @@ fn pulse(l: Locale, text: &str, meeting_id: i64) -> Vec<SlackBlock> {
 
 /// A help request's post: who asks about what, the question, where it stands, and the two
 /// buttons while it is not resolved.
-fn ask_post(l: Locale, p: &AskPost) -> Vec<SlackBlock> {
+fn ask_post(l: Lang<'_>, p: &AskPost) -> Vec<SlackBlock> {
     let parts = p.parts(l);
     let mut blocks = vec![
         markdown(&format!(":raising_hand: {}", parts.header)),
@@ -222,8 +225,8 @@ fn ask_post(l: Locale, p: &AskPost) -> Vec<SlackBlock> {
 
 /// The thanks modal of a resolved request: recipients preselected, a message to start from,
 /// optional points. Block and action IDs are what [`thanks_form`] reads back.
-pub fn thanks_modal(m: &ThanksModal) -> SlackView {
-    let l = m.locale;
+pub fn thanks_modal(m: &ThanksModal, commands: &CommandNames) -> SlackView {
+    let l = Lang::new(m.locale, commands);
     let plain = |key: &str| SlackBlockPlainTextOnly::from(tr0(l, key));
     let recipients = SlackInputBlock::new(
         plain("ask-modal-recipients"),
@@ -322,7 +325,7 @@ mod tests {
                 link: None,
             },
         };
-        let content = render(&m);
+        let content = render(&m, &CommandNames::default());
         let blocks = content.blocks.unwrap();
         assert_eq!(blocks.len(), 2);
         let json = serde_json::to_value(&blocks[0]).unwrap();

@@ -5,6 +5,7 @@
 use super::blocks;
 use super::response_url::ResponseUrls;
 use crate::app::{DirectoryError, DirectoryUser, UserDirectory};
+use crate::commands::CommandNames;
 use crate::domain::UserId;
 use crate::outbox::pace::Pacer;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Destination, OutboundMessage};
@@ -35,6 +36,8 @@ pub struct SlackApi {
     users_info: Arc<Pacer>,
     /// When each person's Home tab was last published.
     pub home_throttle: HomeThrottle,
+    /// The commands as this workspace names them, for the messages rendered here.
+    commands: CommandNames,
 }
 
 /// At most one `views.publish` per person per [`HomeThrottle::MIN_INTERVAL`], coalesced: a
@@ -220,8 +223,14 @@ impl SlackApi {
         &self.response_urls
     }
 
-    /// `api_url` is the Web API base (`https://slack.com/api/`, or a fake Slack in tests).
-    pub fn new(api_url: &str, bot_token: &str, timeout: Duration) -> anyhow::Result<Self> {
+    /// `api_url` is the Web API base (`https://slack.com/api/`, or a fake Slack in tests);
+    /// messages name the commands as `commands` (the settings) call them.
+    pub fn new(
+        api_url: &str,
+        bot_token: &str,
+        timeout: Duration,
+        commands: CommandNames,
+    ) -> anyhow::Result<Self> {
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
         // The host's CA store when it has one (corporate proxies); Mozilla's roots otherwise,
         // so the single binary also runs on a bare container.
@@ -250,6 +259,7 @@ impl SlackApi {
                 Duration::from_secs(60),
             )),
             home_throttle: HomeThrottle::default(),
+            commands,
         })
     }
 
@@ -535,7 +545,7 @@ impl SlackApi {
         message: &OutboundMessage,
         tag: Option<i64>,
     ) -> Result<Delivered, DeliveryError> {
-        let content = blocks::render(message);
+        let content = blocks::render(message, &self.commands);
         match &message.to {
             Destination::Channel {
                 channel,

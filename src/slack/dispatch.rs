@@ -9,8 +9,9 @@ use super::{blocks, forms, home};
 use crate::app::{
     App, ButtonAction, CommandRequest, FormContext, RequestAction, RequestRef, TrackOutcome,
 };
+use crate::commands::CommandKind;
 use crate::domain::{ChannelId, UserId};
-use crate::i18n::tr0;
+use crate::i18n::{Lang, tr0};
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -59,7 +60,8 @@ pub async fn dispatch(state: &SlackState, inbound: Inbound) -> Ack {
         Inbound::Command(cmd) => {
             // How long Slack waits for its acknowledgement, by command, whatever the transport.
             let started = std::time::Instant::now();
-            let label = crate::metrics::command_label(&cmd.command);
+            let label =
+                crate::metrics::command_label(state.app.settings.commands.kind_of(&cmd.command));
             let ack = command(state, cmd).await;
             crate::metrics::METRICS
                 .command_ack_duration
@@ -104,9 +106,12 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
         .slack
         .response_urls()
         .checked(Some(cmd.response_url.clone()));
-    // `/thanks` alone opens the form (`/thanks help` still prints help). The trigger_id lives
-    // 3 seconds: the modal opens now, on this request.
-    if cmd.command == "/thanks" && cmd.text.trim().is_empty() && !cmd.trigger_id.is_empty() {
+    // `/thanks` (by whatever name it has here) alone opens the form (`/thanks help` still
+    // prints help). The trigger_id lives 3 seconds: the modal opens now, on this request.
+    if state.app.settings.commands.kind_of(&cmd.command) == Some(CommandKind::Thanks)
+        && cmd.text.trim().is_empty()
+        && !cmd.trigger_id.is_empty()
+    {
         let context = FormContext {
             channel: ChannelId::parse(&cmd.channel_id).ok(),
             response_url,
@@ -142,13 +147,13 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
         }
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
-            ephemeral(&tr0(quick_locale(state, &user).await, "err-unexpected"))
+            ephemeral(&tr0(quick_lang(state, &user).await, "err-unexpected"))
         }
         Err(_) => {
             tracing::info!("command is slow: acknowledging now, answering via response_url");
             let app = state.app.clone();
             let url = response_url.unwrap_or_default();
-            let locale = quick_locale(state, &user).await;
+            let locale = quick_lang(state, &user).await;
             tokio::spawn(async move {
                 match work.await {
                     Ok(reply) if !url.is_empty() => {
@@ -166,10 +171,11 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
 }
 
 /// The caller's language from the cache, if it answers at once; the ack cannot wait longer.
-async fn quick_locale(state: &SlackState, user: &UserId) -> crate::domain::Locale {
-    tokio::time::timeout(Duration::from_millis(150), state.app.cached_locale_of(user))
+async fn quick_lang<'a>(state: &'a SlackState, user: &UserId) -> Lang<'a> {
+    let locale = tokio::time::timeout(Duration::from_millis(150), state.app.cached_locale_of(user))
         .await
-        .unwrap_or(state.app.settings.org.locale)
+        .unwrap_or(state.app.settings.org.locale);
+    state.app.lang(locale)
 }
 
 /// The parts of a `block_actions` payload that otagai reads.
@@ -329,13 +335,16 @@ async fn open_thanks_modal(
 ) -> anyhow::Result<()> {
     let refusal = match app.thanks_modal(user, request_id).await? {
         Ok(modal) => match slack
-            .open_modal(trigger_id, blocks::thanks_modal(&modal))
+            .open_modal(
+                trigger_id,
+                blocks::thanks_modal(&modal, &app.settings.commands),
+            )
             .await
         {
             Ok(()) => return Ok(()),
             Err(e) => {
                 tracing::warn!(error = %e, "could not open the thanks modal");
-                tr0(modal.locale, "ask-modal-failed")
+                tr0(app.lang(modal.locale), "ask-modal-failed")
             }
         },
         Err(text) => text,
@@ -413,19 +422,22 @@ async fn open_thanks_form(
         Ok(f) => f,
         Err(e) => {
             tracing::error!(error = ?e, "could not prepare the thanks form");
-            return Err(tr0(quick_locale(state, user).await, "err-unexpected"));
+            return Err(tr0(quick_lang(state, user).await, "err-unexpected"));
         }
     };
-    let locale = form.locale;
+    let lang = state.app.lang(form.locale);
     match state
         .slack
-        .open_modal(trigger_id, forms::thanks_form_modal(&form))
+        .open_modal(
+            trigger_id,
+            forms::thanks_form_modal(&form, &state.app.settings.commands),
+        )
         .await
     {
         Ok(()) => Ok(()),
         Err(e) => {
             tracing::warn!(error = %e, "could not open the thanks form");
-            Err(tr0(locale, "form-failed"))
+            Err(tr0(lang, "form-failed"))
         }
     }
 }
@@ -506,14 +518,14 @@ async fn settle_submission(
             tracing::error!(error = ?e, "thanks from a modal failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
+                "errors": { "message": tr0(quick_lang(state, &user).await, "err-unexpected") },
             }))
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "thanks task failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
+                "errors": { "message": tr0(quick_lang(state, &user).await, "err-unexpected") },
             }))
         }
         // Still working (Slack was slow to say who the recipients are): the modal closes, and
@@ -527,11 +539,11 @@ async fn settle_submission(
                     Ok(Ok(Err(errors))) => errors.into_values().collect::<Vec<_>>().join("\n"),
                     Ok(Err(e)) => {
                         tracing::error!(error = ?e, "thanks from a modal failed after the ack");
-                        tr0(app.locale_of(&user).await, "err-unexpected")
+                        tr0(app.lang_of(&user).await, "err-unexpected")
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "thanks task failed after the ack");
-                        tr0(app.locale_of(&user).await, "err-unexpected")
+                        tr0(app.lang_of(&user).await, "err-unexpected")
                     }
                 };
                 if let Err(e) = app.answer_press(&user, None, problem, false).await {
@@ -586,7 +598,7 @@ pub fn publish_home(state: &SlackState, user: &UserId) {
         match app.home_tab(&user).await {
             Ok(tab) => {
                 if let Err(e) = slack
-                    .publish_home(user.as_str(), home::home_view(&tab))
+                    .publish_home(user.as_str(), home::home_view(&tab, &app.settings.commands))
                     .await
                 {
                     tracing::warn!(error = %e, "could not publish the home tab");

@@ -3,7 +3,8 @@
 //! `response_action: errors` lands next to the right field.
 
 use crate::app::{ThanksFormInput, ThanksFormView};
-use crate::i18n::{self, tr, tr0};
+use crate::commands::CommandNames;
+use crate::i18n::{self, Lang, tr, tr0};
 use slack_morphism::prelude::*;
 
 /// The callback_id of the thanks form.
@@ -38,8 +39,8 @@ fn input(block_id: &str, label: String, element: SlackInputBlockElement) -> Slac
 
 /// The form: people, message (with the specificity hint), optional points (with the budget
 /// left), the company values when configured, and where to post when nothing else says.
-pub fn thanks_form_modal(f: &ThanksFormView) -> SlackView {
-    let l = f.locale;
+pub fn thanks_form_modal(f: &ThanksFormView, commands: &CommandNames) -> SlackView {
+    let l = Lang::new(f.locale, commands);
     let mut users = SlackBlockMultiUsersSelectElement::new()
         .with_action_id(SlackActionId::new("recipients".into()));
     if !f.preselected.is_empty() {

@@ -2,8 +2,9 @@
 //! with "…and N more".
 
 use crate::app::{ButtonAction, HomeTab};
+use crate::commands::CommandNames;
 use crate::domain::text::cap_mrkdwn;
-use crate::i18n::{tr, tr0};
+use crate::i18n::{Lang, tr, tr0};
 use slack_morphism::prelude::*;
 
 /// Slack accepts at most this many blocks in a Home view.
@@ -29,7 +30,7 @@ fn button(label: String, action: ButtonAction) -> SlackBlockButtonElement {
         .with_value(action.value())
 }
 
-fn say_thanks(l: crate::domain::Locale) -> SlackBlock {
+fn say_thanks(l: Lang<'_>) -> SlackBlock {
     SlackBlock::Actions(SlackActionsBlock::new(vec![
         button(tr0(l, "home-say-thanks"), ButtonAction::ThanksOpen)
             .with_style(SlackBlockButtonStyle::Primary)
@@ -38,7 +39,7 @@ fn say_thanks(l: crate::domain::Locale) -> SlackBlock {
 }
 
 /// Lines joined in one section, at most [`MAX_LIST`] of them, then "…and N more".
-fn list(l: crate::domain::Locale, lines: &[String]) -> SlackBlock {
+fn list(l: Lang<'_>, lines: &[String]) -> SlackBlock {
     let mut shown: Vec<String> = lines.iter().take(MAX_LIST).cloned().collect();
     if lines.len() > MAX_LIST {
         shown.push(more(l, lines.len() - MAX_LIST));
@@ -46,13 +47,13 @@ fn list(l: crate::domain::Locale, lines: &[String]) -> SlackBlock {
     section(&shown.join("\n"))
 }
 
-fn more(l: crate::domain::Locale, n: usize) -> String {
+fn more(l: Lang<'_>, n: usize) -> String {
     tr(l, "home-more", &[("n", (n as i64).into())])
 }
 
 /// The blocks of the Home tab.
-pub fn home_blocks(h: &HomeTab) -> Vec<SlackBlock> {
-    let l = h.locale;
+pub fn home_blocks(h: &HomeTab, commands: &CommandNames) -> Vec<SlackBlock> {
+    let l = Lang::new(h.locale, commands);
     if h.first_use {
         return vec![
             section(&tr0(l, "home-welcome")),
@@ -159,6 +160,6 @@ pub fn home_blocks(h: &HomeTab) -> Vec<SlackBlock> {
 }
 
 /// The Home tab as a view.
-pub fn home_view(h: &HomeTab) -> SlackView {
-    SlackView::Home(SlackHomeView::new(home_blocks(h)))
+pub fn home_view(h: &HomeTab, commands: &CommandNames) -> SlackView {
+    SlackView::Home(SlackHomeView::new(home_blocks(h, commands)))
 }

@@ -747,8 +747,13 @@ impl TestApp {
     /// A new outbox worker over this app's store, delivering to the fake Slack.
     pub fn worker(&self) -> OutboxWorker {
         let slack = std::sync::Arc::new(
-            otagai::slack::SlackApi::new(&self.slack.api_url, BOT_TOKEN, Duration::from_secs(5))
-                .unwrap(),
+            otagai::slack::SlackApi::new(
+                &self.slack.api_url,
+                BOT_TOKEN,
+                Duration::from_secs(5),
+                self.settings.commands.clone(),
+            )
+            .unwrap(),
         );
         OutboxWorker::new(
             self.store.clone(),

@@ -7,6 +7,7 @@ mod helpers;
 
 mod ask;
 mod bonus;
+mod command_names;
 mod endpoints;
 mod forget;
 mod home;

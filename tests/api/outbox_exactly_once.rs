@@ -61,8 +61,15 @@ async fn a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_deliv
     assert!(reply.contains("is on its way"), "{reply}");
     assert_eq!(app.outbox_counts().await, (2, 0, 0), "the post and the DM");
 
-    let slack =
-        Arc::new(SlackApi::new(&app.slack.api_url, BOT_TOKEN, Duration::from_secs(5)).unwrap());
+    let slack = Arc::new(
+        SlackApi::new(
+            &app.slack.api_url,
+            BOT_TOKEN,
+            Duration::from_secs(5),
+            app.settings.commands.clone(),
+        )
+        .unwrap(),
+    );
     let doomed = OutboxWorker::new(
         app.store.clone(),
         Arc::new(SendsThenDies(slack)),

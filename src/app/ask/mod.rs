@@ -15,8 +15,8 @@ pub use tracking::{RequestAction, RequestRef, TrackOutcome};
 
 use super::{App, CommandRequest, Reply};
 use crate::commands::AskCommand;
-use crate::domain::{Locale, QuestionRefusal, UserId, check_question, text};
-use crate::i18n::{self, tr, tr0};
+use crate::domain::{QuestionRefusal, UserId, check_question, text};
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Announce, AskPost, Body, Destination, OutboundMessage, excerpt, permalink};
 use crate::storage::{self, ask, requests};
 
@@ -24,7 +24,7 @@ impl App {
     pub(super) async fn ask(
         &self,
         req: &CommandRequest,
-        locale: Locale,
+        locale: Lang<'_>,
         cmd: AskCommand,
     ) -> anyhow::Result<Reply> {
         match cmd {
@@ -50,7 +50,7 @@ impl App {
     async fn post_question(
         &self,
         req: &CommandRequest,
-        locale: Locale,
+        locale: Lang<'_>,
         topic: Option<String>,
         anonymous: bool,
         question: &str,
@@ -98,7 +98,7 @@ impl App {
             &mut tx,
             &ask::NewRequest {
                 asker: &req.user,
-                asker_locale: locale,
+                asker_locale: locale.locale,
                 anonymous,
                 topic: topic.as_deref(),
                 question: &question,
@@ -113,7 +113,7 @@ impl App {
         let announce = req.response_url.clone().map(|url| Announce {
             response_url: url,
             team_domain: req.team_domain.clone(),
-            locale,
+            locale: locale.locale,
         });
         self.enqueue(
             &mut tx,
@@ -154,7 +154,7 @@ impl App {
         Ok(Reply::new(text))
     }
 
-    fn unknown_topic(&self, l: Locale, topic: &str) -> String {
+    fn unknown_topic(&self, l: Lang<'_>, topic: &str) -> String {
         let names: Vec<String> = self
             .settings
             .ask
@@ -181,7 +181,7 @@ impl App {
     }
 
     /// `/ask topics`: each topic, where it goes and whether it has experts.
-    fn ask_topics(&self, l: Locale) -> String {
+    fn ask_topics(&self, l: Lang<'_>) -> String {
         let s = &self.settings.ask;
         if s.topics.is_empty() {
             return match &s.channel {
@@ -213,7 +213,7 @@ impl App {
     }
 
     /// `/ask mine`: my requests that are not resolved, with links.
-    async fn my_requests(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+    async fn my_requests(&self, user: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
         let open = ask::open_of(&mut conn, user).await?;
         if open.is_empty() {

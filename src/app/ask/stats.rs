@@ -3,8 +3,8 @@
 //! from counts and times only: no asker and no question is ever looked at.
 
 use super::super::App;
-use crate::domain::{Locale, UserId, median_ms};
-use crate::i18n::{tr, tr0};
+use crate::domain::{UserId, median_ms};
+use crate::i18n::{Lang, tr, tr0};
 use crate::storage::{self, ask};
 use std::collections::BTreeMap;
 
@@ -20,7 +20,7 @@ struct TopicStats {
 }
 
 impl App {
-    pub(super) async fn ask_stats(&self, user: &UserId, l: Locale) -> anyhow::Result<String> {
+    pub(super) async fn ask_stats(&self, user: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         if !self.is_admin(user).await? {
             return Ok(tr0(l, "ask-stats-admins-only"));
         }
@@ -79,7 +79,7 @@ impl App {
     }
 
     /// Working time as people read it: "1h 5m" (「1時間5分」), or "–" when there is none to show.
-    fn work_time(&self, l: Locale, ms: Option<i64>) -> String {
+    fn work_time(&self, l: Lang<'_>, ms: Option<i64>) -> String {
         match ms {
             None => tr0(l, "ask-stats-nothing"),
             Some(ms) => {

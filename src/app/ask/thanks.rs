@@ -10,7 +10,7 @@ use crate::domain::{
     ChannelId, Locale, RecipientStatus, RequestState, ThanksRefusal, UserId, check_thanks,
     helpers_of,
 };
-use crate::i18n::{tr, tr0};
+use crate::i18n::{Lang, tr, tr0};
 use crate::outbox::{Destination, excerpt};
 use crate::storage::ask;
 use std::collections::BTreeMap;
@@ -51,7 +51,7 @@ impl App {
         user: &UserId,
         request_id: i64,
     ) -> anyhow::Result<Result<ThanksModal, String>> {
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let mut conn = self.store.pool().acquire().await?;
         let Some(r) = ask::find(&mut conn, request_id).await? else {
             return Ok(Err(tr0(l, "ask-refuse-gone")));
@@ -65,7 +65,7 @@ impl App {
         let helpers = helpers_of(&ask::helpers(&mut conn, request_id).await?);
         Ok(Ok(ThanksModal {
             request_id,
-            locale: l,
+            locale: l.locale,
             helpers,
             // An anonymous asker's thanks must not quote the question: it would say who asked.
             message: if r.anonymous {
@@ -93,7 +93,7 @@ impl App {
         submission_key: &str,
         form: ThanksForm,
     ) -> anyhow::Result<Result<(), ThanksFormError>> {
-        let l = self.locale_of(user).await;
+        let l = self.lang_of(user).await;
         let err = |field: &'static str, text: String| Ok(Err(BTreeMap::from([(field, text)])));
         let r = {
             let mut conn = self.store.pool().acquire().await?;
@@ -206,7 +206,7 @@ impl App {
     }
 
     /// Which field of the modal a refusal belongs to, with its explanation.
-    pub(in crate::app) fn refusal_field(&self, l: Locale, r: &ThanksRefusal) -> ThanksFormError {
+    pub(in crate::app) fn refusal_field(&self, l: Lang<'_>, r: &ThanksRefusal) -> ThanksFormError {
         let field = match r {
             ThanksRefusal::SelfThanks
             | ThanksRefusal::RecipientIsBot(_)

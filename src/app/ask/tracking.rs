@@ -8,7 +8,7 @@ use crate::domain::{
     AskRefusal, ChannelId, HelperRole, RequestEvent, RequestFacts, RequestState, UserId, apply,
     helpers_of,
 };
-use crate::i18n::tr0;
+use crate::i18n::{Lang, tr0};
 use crate::outbox::{AskPost, Body, Destination, OutboundMessage, excerpt};
 use crate::storage::{self, ask, requests};
 
@@ -237,7 +237,7 @@ impl App {
     /// What the presser of a request's button is told, in their language.
     pub(crate) fn explain_track(
         &self,
-        l: crate::domain::Locale,
+        l: Lang<'_>,
         action: RequestAction,
         o: &TrackOutcome,
     ) -> String {

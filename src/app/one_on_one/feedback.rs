@@ -3,8 +3,8 @@
 //! Nothing here reads notes, and no single answer is ever shown.
 
 use super::super::App;
-use crate::domain::{Locale, PairState, UserId, pulse_blocks};
-use crate::i18n::{tr, tr0};
+use crate::domain::{PairState, UserId, pulse_blocks};
+use crate::i18n::{Lang, tr, tr0};
 use crate::storage::pairs;
 use crate::storage::reminders::{self, PulseAnswer, PulseOutcome, StoredPulseAnswer};
 use chrono::Days;
@@ -18,7 +18,7 @@ impl App {
     pub(crate) async fn answer_pulse(
         &self,
         user: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         meeting_id: i64,
         answer: PulseAnswer,
     ) -> anyhow::Result<(PulseOutcome, String)> {
@@ -36,7 +36,7 @@ impl App {
         Ok((outcome, tr0(l, key)))
     }
 
-    pub(super) async fn feedback(&self, me: &UserId, l: Locale) -> anyhow::Result<String> {
+    pub(super) async fn feedback(&self, me: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let s = &self.settings.one_on_one;
         let today = self.today_of(me).await;
         let mut conn = self.store.pool().acquire().await?;
@@ -105,7 +105,7 @@ impl App {
     }
 
     /// Admins: the share of pairs on track and where 1on1s lapse, by team. Counts only.
-    pub(super) async fn org_report(&self, l: Locale) -> anyhow::Result<String> {
+    pub(super) async fn org_report(&self, l: Lang<'_>) -> anyhow::Result<String> {
         let s = &self.settings.one_on_one;
         let now = self.clock.now();
         let org_today = now.with_timezone(&self.settings.org.timezone).date_naive();
@@ -255,7 +255,7 @@ fn view_of_blocks(
 }
 
 /// Average usefulness and who talked more, as shares of the answers.
-fn summary_lines(l: Locale, s: &PulseSummary) -> String {
+fn summary_lines(l: Lang<'_>, s: &PulseSummary) -> String {
     let n = s.answers.max(1);
     let pct = |k: i64| k * 100 / n;
     // One decimal without floating point surprises: 37 / 10 = "3.7".

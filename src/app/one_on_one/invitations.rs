@@ -5,8 +5,8 @@
 
 use super::super::App;
 use super::cadence_words;
-use crate::domain::{Cadence, Locale, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::domain::{Cadence, UserId};
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::pairs::{self, NewPair};
 use crate::storage::{self, Tx, admin, invitations};
@@ -27,11 +27,11 @@ impl App {
     pub(super) async fn invite(
         &self,
         tx: &mut Tx,
-        l: Locale,
+        l: Lang<'_>,
         me: &UserId,
         report: &UserId,
         cadence: Cadence,
-        report_locale: Locale,
+        report_locale: Lang<'_>,
     ) -> anyhow::Result<String> {
         let now = self.clock.now();
         let now_ms = storage::millis(now);
@@ -110,7 +110,7 @@ impl App {
                 to: Destination::Direct {
                     user: report.clone(),
                 },
-                locale: report_locale,
+                locale: report_locale.locale,
                 body: Body::PairInvitation {
                     invitation_id: id,
                     text: tr(
@@ -142,7 +142,7 @@ impl App {
     pub(crate) async fn answer_invitation(
         &self,
         user: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         invitation_id: i64,
         accept: bool,
     ) -> anyhow::Result<(String, bool)> {
@@ -157,7 +157,7 @@ impl App {
             return Ok(not_yours());
         }
         let manager = seen.manager.clone();
-        let manager_locale = self.locale_of(&manager).await;
+        let manager_locale = self.lang_of(&manager).await;
         // The pair starts on the manager's day, as a direct add would.
         let today = self.today_of(&manager).await;
         let now_ms = storage::millis(self.clock.now());
@@ -272,7 +272,7 @@ impl App {
                 to: Destination::Direct {
                     user: manager.clone(),
                 },
-                locale: manager_locale,
+                locale: manager_locale.locale,
                 body: Body::Text { text: dm },
             },
         )
@@ -287,7 +287,7 @@ impl App {
         &self,
         conn: &mut storage::Conn,
         me: &UserId,
-        l: Locale,
+        l: Lang<'_>,
     ) -> anyhow::Result<Vec<String>> {
         let now_ms = storage::millis(self.clock.now());
         let open = invitations::pending_of_manager(conn, me, now_ms).await?;

@@ -11,8 +11,8 @@ mod records;
 
 use super::{App, CommandRequest, Reply, help};
 use crate::commands::{OneOnOneCommand, SnoozeFor};
-use crate::domain::{Cadence, Locale, MAX_SNOOZE_DAYS, PairState, RecipientStatus, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::domain::{Cadence, MAX_SNOOZE_DAYS, PairState, RecipientStatus, UserId};
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::pairs::{self, NewPair, Pair};
 use crate::storage::{self, Tx, admin, requests};
@@ -24,14 +24,14 @@ impl App {
     pub(crate) async fn one_on_one(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         cmd: OneOnOneCommand,
     ) -> anyhow::Result<Reply> {
         let me = &req.user;
         let private = matches!(cmd, OneOnOneCommand::Notes { .. });
         let text = match cmd {
             OneOnOneCommand::List => self.list_pairs(me, l).await?,
-            OneOnOneCommand::Help => help::one_on_one_help(self, l, self.is_admin(me).await?),
+            OneOnOneCommand::Help => help::one_on_one_help(l, self.is_admin(me).await?),
             OneOnOneCommand::Add { report, cadence } => {
                 self.add_report(req, l, &report, cadence).await?
             }
@@ -116,7 +116,7 @@ impl App {
     }
 
     /// `None` when `user` is a person in this workspace; else the reply that says why not.
-    async fn refuse_non_person(&self, l: Locale, user: &UserId) -> Option<String> {
+    async fn refuse_non_person(&self, l: Lang<'_>, user: &UserId) -> Option<String> {
         let found = match self.user(user).await {
             Ok(found) => found,
             Err(e) => {
@@ -137,7 +137,7 @@ impl App {
     async fn add_report(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         report: &UserId,
         cadence: Option<Cadence>,
     ) -> anyhow::Result<String> {
@@ -149,7 +149,7 @@ impl App {
             return Ok(refusal);
         }
         let today = self.today_of(me).await;
-        let report_locale = self.locale_of(report).await;
+        let report_locale = self.lang_of(report).await;
         let now_ms = storage::millis(self.clock.now());
         // Admins add directly; anyone else invites the report, who accepts or declines.
         let is_admin = self.is_admin(me).await?;
@@ -247,7 +247,7 @@ impl App {
                             to: Destination::Direct {
                                 user: report.clone(),
                             },
-                            locale: report_locale,
+                            locale: report_locale.locale,
                             body: Body::Text {
                                 text: tr(
                                     report_locale,
@@ -279,7 +279,7 @@ impl App {
     /// The answer to `/1on1 add` for a report who, it turned out, already has a manager.
     async fn already_paired(
         &self,
-        l: Locale,
+        l: Lang<'_>,
         me: &UserId,
         report: &UserId,
         is_admin: bool,
@@ -303,7 +303,7 @@ impl App {
     async fn remove_report(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         report: &UserId,
     ) -> anyhow::Result<String> {
         let me = &req.user;
@@ -356,7 +356,7 @@ impl App {
     async fn change_rhythm(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         report: &UserId,
         change: Rhythm,
     ) -> anyhow::Result<String> {
@@ -383,7 +383,7 @@ impl App {
     pub(crate) async fn snooze_from_button(
         &self,
         user: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         pair_id: i64,
     ) -> anyhow::Result<String> {
         let today = self.today_of(user).await;
@@ -404,7 +404,7 @@ impl App {
         Ok(reply)
     }
 
-    async fn list_pairs(&self, me: &UserId, l: Locale) -> anyhow::Result<String> {
+    async fn list_pairs(&self, me: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let today = self.today_of(me).await;
         let mut conn = self.store.pool().acquire().await?;
         let mine = pairs::pairs_of(&mut conn, me).await?;
@@ -436,7 +436,7 @@ enum Rhythm {
 
 /// The pair after the change and the reply, or the refusal.
 fn apply_rhythm(
-    l: Locale,
+    l: Lang<'_>,
     mut pair: Pair,
     change: Rhythm,
     today: NaiveDate,
@@ -505,7 +505,7 @@ pub(crate) async fn locked_pair_of_report(
 /// The refusal of `/1on1 add` for a report who has a manager already. It names the manager
 /// to admins only: to anyone else, who manages whom is none of their business (the caller is
 /// never the report here, and a manager adding their own report gets another answer).
-fn has_manager(l: Locale, report: &UserId, manager: &UserId, is_admin: bool) -> String {
+fn has_manager(l: Lang<'_>, report: &UserId, manager: &UserId, is_admin: bool) -> String {
     if is_admin {
         tr(
             l,
@@ -524,7 +524,7 @@ fn has_manager(l: Locale, report: &UserId, manager: &UserId, is_admin: bool) -> 
     }
 }
 
-fn not_your_report(l: Locale, report: &UserId) -> String {
+fn not_your_report(l: Lang<'_>, report: &UserId) -> String {
     tr(
         l,
         "oneonone-not-your-report",
@@ -533,7 +533,7 @@ fn not_your_report(l: Locale, report: &UserId) -> String {
 }
 
 /// A cadence in words: "every 2 weeks" / "2週間ごと".
-pub(crate) fn cadence_words(l: Locale, c: Cadence) -> String {
+pub(crate) fn cadence_words(l: Lang<'_>, c: Cadence) -> String {
     match c {
         Cadence::Weekly => tr0(l, "oneonone-cadence-weekly"),
         Cadence::Biweekly => tr0(l, "oneonone-cadence-biweekly"),
@@ -543,7 +543,7 @@ pub(crate) fn cadence_words(l: Locale, c: Cadence) -> String {
 }
 
 /// A pair's state in words.
-pub(crate) fn state_words(l: Locale, state: PairState) -> String {
+pub(crate) fn state_words(l: Lang<'_>, state: PairState) -> String {
     match state {
         PairState::OnTrack { due_on } => tr(
             l,
@@ -565,7 +565,7 @@ pub(crate) fn state_words(l: Locale, state: PairState) -> String {
 
 /// One line of `/1on1 list`.
 pub(in crate::app) fn pair_line(
-    l: Locale,
+    l: Lang<'_>,
     me: &UserId,
     pair: &Pair,
     today: NaiveDate,

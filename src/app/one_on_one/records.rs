@@ -2,8 +2,8 @@
 //! that carry forward until closed, and topics for the next one.
 
 use super::super::{App, CommandRequest};
-use crate::domain::{Locale, UserId};
-use crate::i18n::{self, tr, tr0};
+use crate::domain::UserId;
+use crate::i18n::{self, Lang, tr, tr0};
 use crate::outbox::{Body, Destination, OutboundMessage};
 use crate::storage::pairs::{self, Pair};
 use crate::storage::{self, Tx, reminders};
@@ -27,7 +27,7 @@ impl App {
     pub(crate) async fn record_one_on_one(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         other: &UserId,
         on: Option<NaiveDate>,
         notes: Option<&str>,
@@ -66,7 +66,7 @@ impl App {
             return Ok(no_pair(l, other));
         };
         drop(conn);
-        let report_locale = self.locale_of(&pair.report).await;
+        let report_locale = self.lang_of(&pair.report).await;
         let mut tx = match self.begin_once(req).await? {
             Ok(tx) => tx,
             Err(reply) => return Ok(reply),
@@ -86,7 +86,7 @@ impl App {
     pub(crate) async fn held_from_button(
         &self,
         user: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         pair_id: i64,
     ) -> anyhow::Result<String> {
         let today = self.today_of(user).await;
@@ -96,7 +96,7 @@ impl App {
         let Some(pair) = pair.filter(|p| &p.manager == user || &p.report == user) else {
             return Ok(tr0(l, "oneonone-pair-gone"));
         };
-        let report_locale = self.locale_of(&pair.report).await;
+        let report_locale = self.lang_of(&pair.report).await;
         let mut tx = self.store.begin().await?;
         let reply = match pairs::lock(&mut tx, pair.id).await? {
             Some(pair) => {
@@ -115,12 +115,12 @@ impl App {
         &self,
         tx: &mut Tx,
         me: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         pair: &Pair,
         held_on: NaiveDate,
         today: NaiveDate,
         notes: Option<&str>,
-        report_locale: Locale,
+        report_locale: Lang<'_>,
     ) -> anyhow::Result<String> {
         let now_ms = storage::millis(self.clock.now());
         let other = pair.other(me).mention();
@@ -166,7 +166,7 @@ impl App {
                     to: Destination::Direct {
                         user: pair.report.clone(),
                     },
-                    locale: report_locale,
+                    locale: report_locale.locale,
                     body: Body::Pulse {
                         meeting_id: meeting,
                         manager: pair.manager.clone(),
@@ -212,7 +212,7 @@ impl App {
     pub(super) async fn add_todo(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         other: &UserId,
         text: &str,
     ) -> anyhow::Result<String> {
@@ -223,7 +223,7 @@ impl App {
     pub(super) async fn add_topic(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         other: &UserId,
         text: &str,
     ) -> anyhow::Result<String> {
@@ -233,7 +233,7 @@ impl App {
     async fn add_item(
         &self,
         req: &CommandRequest,
-        l: Locale,
+        l: Lang<'_>,
         other: &UserId,
         text: &str,
         kind: ItemKind,
@@ -276,7 +276,7 @@ impl App {
         self.finish_once(tx, req, reply).await
     }
 
-    pub(super) async fn list_todos(&self, me: &UserId, l: Locale) -> anyhow::Result<String> {
+    pub(super) async fn list_todos(&self, me: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
         let mut lines = Vec::new();
         for pair in pairs::pairs_of(&mut conn, me).await? {
@@ -308,7 +308,7 @@ impl App {
     pub(crate) async fn close_todo(
         &self,
         me: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         id: i64,
     ) -> anyhow::Result<String> {
         let now_ms = storage::millis(self.clock.now());
@@ -338,7 +338,7 @@ impl App {
     pub(super) async fn pair_notes(
         &self,
         me: &UserId,
-        l: Locale,
+        l: Lang<'_>,
         other: &UserId,
     ) -> anyhow::Result<String> {
         let mut conn = self.store.pool().acquire().await?;
@@ -380,6 +380,6 @@ enum ItemKind {
     Topic,
 }
 
-fn no_pair(l: Locale, other: &UserId) -> String {
+fn no_pair(l: Lang<'_>, other: &UserId) -> String {
     tr(l, "oneonone-no-pair", &[("other", other.mention().into())])
 }
