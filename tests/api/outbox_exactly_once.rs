@@ -240,8 +240,15 @@ async fn a_send_that_panics_does_not_stop_delivery(backend: Backend) {
     .await;
     app.slack.add_user("UGIVER", "en-US");
     app.slack.add_user("UBOB", "en-US");
-    let slack =
-        Arc::new(SlackApi::new(&app.slack.api_url, BOT_TOKEN, Duration::from_secs(5)).unwrap());
+    let slack = Arc::new(
+        SlackApi::new(
+            &app.slack.api_url,
+            BOT_TOKEN,
+            Duration::from_secs(5),
+            app.settings.commands.clone(),
+        )
+        .unwrap(),
+    );
     let worker = OutboxWorker::new(
         app.store.clone(),
         Arc::new(PanicsOnce(slack, Default::default())),
