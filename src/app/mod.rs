@@ -14,6 +14,7 @@ mod one_on_one;
 mod org;
 mod thanks;
 mod thanks_form;
+mod topic_form;
 mod users;
 
 pub use crate::clock::{Clock, SystemClock};
@@ -25,6 +26,7 @@ pub use forget::{ForgetReport, confirms, forget_user};
 pub use home::{HomePair, HomeTab};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
+pub use topic_form::{TOPIC_FIELD, TopicFormView};
 pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError, CommandKind};

@@ -295,6 +295,9 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
                         Err(text) => app.answer_press(&user, url.as_deref(), text, false).await,
                     }
                 }
+                ButtonAction::TopicOpen { pair_id } if !trigger_id.is_empty() => {
+                    open_topic_form(&app, &slack, &user, pair_id, &trigger_id, url.as_deref()).await
+                }
                 ButtonAction::AskThank { request_id } if !trigger_id.is_empty() => {
                     open_thanks_modal(&app, &slack, &user, request_id, &trigger_id, url.as_deref())
                         .await
@@ -336,6 +339,32 @@ async fn open_thanks_modal(
             Err(e) => {
                 tracing::warn!(error = %e, "could not open the thanks modal");
                 tr0(modal.locale, "ask-modal-failed")
+            }
+        },
+        Err(text) => text,
+    };
+    app.answer_press(user, response_url, refusal, false).await
+}
+
+/// "Add a topic" on the Home tab: the form, or why there is none (told through the
+/// response_url, or by DM: a Home tab's button has no response_url).
+async fn open_topic_form(
+    app: &App,
+    slack: &SlackApi,
+    user: &UserId,
+    pair_id: i64,
+    trigger_id: &str,
+    response_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let refusal = match app.topic_form_view(user, pair_id).await? {
+        Ok(form) => match slack
+            .open_modal(trigger_id, forms::topic_form_modal(&form))
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open the topic form");
+                tr0(form.locale, "topic-form-failed")
             }
         },
         Err(text) => text,
@@ -451,9 +480,34 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         app.submit_thanks_form(&submitter, &context, &key, form)
             .await
     });
-    let ack = settle_submission(state, user, work).await;
+    let ack = settle_submission(state, user, work, "message").await;
     if ack == Ack::Empty {
         refresh_homes(state, affected);
+    }
+    ack
+}
+
+/// A submitted "Add a topic" form: stored (an empty 200 closes the modal) or refused with the
+/// reason next to the field. Whoever submits must be one of the pair's two people: the pair
+/// id in `private_metadata` is only a claim, checked by the use-case.
+async fn submit_topic_form(state: &SlackState, sub: ViewSubmission) -> Ack {
+    let (Ok(user), Ok(pair_id)) = (
+        UserId::parse(&sub.user.id),
+        sub.view.private_metadata.parse::<i64>(),
+    ) else {
+        return Ack::Refused("bad view_submission");
+    };
+    let text = forms::read_topic_form(&sub.view.state["values"]);
+    let app = state.app.clone();
+    let key = sub.view.id.clone();
+    let submitter = user.clone();
+    let work = tokio::spawn(async move {
+        app.submit_topic_form(&submitter, pair_id, &key, &text)
+            .await
+    });
+    let ack = settle_submission(state, user.clone(), work, crate::app::TOPIC_FIELD).await;
+    if ack == Ack::Empty {
+        refresh_homes(state, [user]);
     }
     ack
 }
@@ -466,6 +520,9 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
     };
     if sub.view.callback_id == forms::THANKS_FORM {
         return submit_thanks_form(state, sub).await;
+    }
+    if sub.view.callback_id == forms::TOPIC_FORM {
+        return submit_topic_form(state, sub).await;
     }
     if sub.view.callback_id != blocks::THANKS_MODAL {
         tracing::info!("a view otagai did not open was submitted; closed");
@@ -485,16 +542,18 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
         app.submit_request_thanks(&submitter, request_id, &key, form)
             .await
     });
-    settle_submission(state, user, work).await
+    settle_submission(state, user, work, "message").await
 }
 
-/// Waits for a submission within the acknowledgement window and says what to answer.
+/// Waits for a submission within the acknowledgement window and says what to answer; an
+/// unexpected failure is shown next to `field` (a block of that modal).
 async fn settle_submission(
     state: &SlackState,
     user: UserId,
     mut work: tokio::task::JoinHandle<
         anyhow::Result<Result<(), std::collections::BTreeMap<&'static str, String>>>,
     >,
+    field: &'static str,
 ) -> Ack {
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
         Ok(Ok(Ok(Err(errors)))) => Ack::Json(json!({
@@ -506,14 +565,14 @@ async fn settle_submission(
             tracing::error!(error = ?e, "thanks from a modal failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
+                "errors": { (field): tr0(quick_locale(state, &user).await, "err-unexpected") },
             }))
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "thanks task failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_locale(state, &user).await, "err-unexpected") },
+                "errors": { (field): tr0(quick_locale(state, &user).await, "err-unexpected") },
             }))
         }
         // Still working (Slack was slow to say who the recipients are): the modal closes, and

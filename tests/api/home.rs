@@ -18,6 +18,7 @@ both_backends!(
     an_expert_sees_the_unanswered_questions_of_their_topics,
     a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled,
     many_items_stay_within_the_hundred_block_limit_with_and_n_more,
+    a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -280,5 +281,146 @@ async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backen
         shown(&asker).contains("payslip archive"),
         "their own: {asker}"
     );
+    assert_views_within_limits(&app);
+}
+
+/// The value of the button `action_id` in `view`.
+fn button_value(view: &Value, action_id: &str) -> String {
+    view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["elements"].as_array())
+        .flatten()
+        .find(|e| e["action_id"] == action_id)
+        .and_then(|e| e["value"].as_str())
+        .unwrap_or_else(|| panic!("no {action_id} in {view}"))
+        .to_owned()
+}
+
+/// Submits the topic form as `user`; returns the errors by field (`Null` when it closed).
+async fn submit_topic(app: &TestApp, user: &str, pair: &str, text: &str, view_id: &str) -> Value {
+    let values = json!({ "topic": { "topic": { "type": "plain_text_input", "value": text } } });
+    let resp = app
+        .submit_view_with_id(user, "topic_form", pair, values, view_id)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.unwrap();
+    if body.is_empty() {
+        return Value::Null;
+    }
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["response_action"], "errors", "{v}");
+    v["errors"].clone()
+}
+
+async fn topics(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    sqlx::query_as("SELECT body, added_by FROM topics ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+}
+
+async fn a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may(
+    backend: Backend,
+) {
+    let app = home_app(backend).await;
+    people(&app, &["UOTHER"]);
+    add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
+    app.clock
+        .set(crate::one_on_one::t("2026-10-03T10:00:00+09:00"));
+    let view = open_home(&app, "UREP").await;
+    let pair = button_value(&view, "oneonone_topic_open");
+    // The button opens the form, naming the other person.
+    let trigger = format!("trig-{}", uuid::Uuid::new_v4().simple());
+    let resp = app
+        .press_with_trigger(
+            "UREP",
+            "oneonone_topic_open",
+            &pair,
+            "D0HOME",
+            "1700000000.000100",
+            &app.slack.response_url("home"),
+            &trigger,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+    let form = view_of(&opened[0]);
+    assert_eq!(opened[0]["trigger_id"], trigger.as_str());
+    assert_eq!(form["callback_id"], "topic_form");
+    assert_eq!(form["private_metadata"], pair.as_str());
+    assert!(form.to_string().contains("<@UMGR>"), "{form}");
+    // Someone outside the pair cannot open it either.
+    app.press_with_trigger(
+        "UOTHER",
+        "oneonone_topic_open",
+        &pair,
+        "D0HOME",
+        "1700000000.000100",
+        &app.slack.response_url("other"),
+        "trig-other",
+    )
+    .await;
+    let refusal = app
+        .slack
+        .wait_until(WAIT, "the refusal to UOTHER", || {
+            app.slack.accepted("hooks/other").pop()
+        })
+        .await;
+    assert!(
+        refusal["text"].as_str().unwrap().contains("isn't yours"),
+        "{refusal}"
+    );
+    assert_eq!(app.slack.accepted("views.open").len(), 1);
+
+    // The command's rules, each as an error on the field, nothing stored.
+    let empty = submit_topic(&app, "UREP", &pair, "   ", "VT0").await;
+    assert!(
+        empty["topic"].as_str().unwrap().contains("Write what"),
+        "{empty}"
+    );
+    let long = submit_topic(&app, "UREP", &pair, &"x".repeat(501), "VT0").await;
+    assert!(long["topic"].as_str().unwrap().contains("500"), "{long}");
+    // The pair in private_metadata is a claim, checked against whoever submits.
+    let outsider = submit_topic(&app, "UOTHER", &pair, "let me in", "VT9").await;
+    assert!(
+        outsider["topic"].as_str().unwrap().contains("isn't yours"),
+        "{outsider}"
+    );
+    let forged = submit_topic(&app, "UREP", "999999", "elsewhere", "VT8").await;
+    assert!(forged["topic"].is_string(), "{forged}");
+    assert!(topics(&app).await.is_empty());
+
+    // Stored as typed, once per view however often Slack sends it.
+    for _ in 0..2 {
+        let ok = submit_topic(&app, "UREP", &pair, "  <!channel> career growth  ", "VT1").await;
+        assert!(ok.is_null(), "{ok}");
+    }
+    // The manager may add one too; and the command stores the same way.
+    assert!(
+        submit_topic(&app, "UMGR", &pair, "the move", "VT2")
+            .await
+            .is_null()
+    );
+    app.command("UREP", "/1on1", "topic <@UMGR> &lt;!channel&gt; by command")
+        .await;
+    assert_eq!(
+        topics(&app).await,
+        vec![
+            ("<!channel> career growth".to_owned(), "UREP".to_owned()),
+            ("the move".to_owned(), "UMGR".to_owned()),
+            ("<!channel> by command".to_owned(), "UREP".to_owned()),
+        ]
+    );
+    past_throttle().await;
+    let after = open_home(&app, "UREP").await;
+    let text = shown(&after);
+    assert!(text.contains("@channel career growth"), "{text}");
+    assert!(!text.contains("<!channel>"), "{text}");
+    let manager = open_home(&app, "UMGR").await;
+    assert!(shown(&manager).contains("career growth"), "{manager}");
+    assert_eq!(button_value(&manager, "oneonone_topic_open"), pair);
     assert_views_within_limits(&app);
 }

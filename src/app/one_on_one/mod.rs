@@ -89,10 +89,15 @@ impl App {
     /// Starts the transaction of a command that changes something. `Err(reply)` when this
     /// request was handled before (a retry or double submit): answer the same, change nothing.
     async fn begin_once(&self, req: &CommandRequest) -> anyhow::Result<Result<Tx, String>> {
+        self.begin_once_key(&format!("command:{}", req.request_key))
+            .await
+    }
+
+    /// [`Self::begin_once`] for any idempotency key (a form's view id).
+    async fn begin_once_key(&self, key: &str) -> anyhow::Result<Result<Tx, String>> {
         let mut tx = self.store.begin().await?;
-        let key = format!("command:{}", req.request_key);
         let now_ms = storage::millis(self.clock.now());
-        match requests::claim(&mut tx, &key, now_ms).await? {
+        match requests::claim(&mut tx, key, now_ms).await? {
             requests::Claim::New => Ok(Ok(tx)),
             requests::Claim::Seen(reply) => {
                 tx.rollback().await?;
@@ -104,12 +109,22 @@ impl App {
     /// Commits a command's transaction with the reply a retry should get.
     async fn finish_once(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         req: &CommandRequest,
         reply: String,
     ) -> anyhow::Result<String> {
-        let key = format!("command:{}", req.request_key);
-        requests::save_reply(&mut tx, &key, &reply).await?;
+        self.finish_once_key(tx, &format!("command:{}", req.request_key), reply)
+            .await
+    }
+
+    /// [`Self::finish_once`] for any idempotency key.
+    async fn finish_once_key(
+        &self,
+        mut tx: Tx,
+        key: &str,
+        reply: String,
+    ) -> anyhow::Result<String> {
+        requests::save_reply(&mut tx, key, &reply).await?;
         tx.commit().await?;
         self.outbox_wake.notify_one();
         Ok(reply)
