@@ -87,6 +87,10 @@ impl App {
             if item.points_each > 0 {
                 s.push_str(&format!(" (+{})", item.points_each));
             }
+            // Values are the organisation's words from the settings, shown as text all the same.
+            for v in &item.values {
+                s.push_str(&format!(" #{}", escaped(v)));
+            }
             s
         };
         let received: Vec<String> = thanks::received_by(&mut conn, user, RECENT)

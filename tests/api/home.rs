@@ -1,5 +1,5 @@
 //! The Home tab end to end: `app_home_opened` in, `views.publish` out, in the viewer's
-//! language; a first-use view, a giver, a manager with an overdue report, an admin; refreshed
+//! language; a first-use view, a giver (values shown), a manager with an overdue report, an admin; refreshed
 //! after a change and throttled; within 100 blocks; private notes never shown.
 
 use crate::both_backends;
@@ -29,6 +29,7 @@ async fn home_app(backend: Backend) -> TestApp {
         Options {
             settings: Box::new(|s| {
                 s.bonus.admins = vec![UserId::parse("UADMIN").unwrap()];
+                s.bonus.values = vec!["teamwork".into(), "ownership".into()];
             }),
             ..Options::default()
         },
@@ -106,7 +107,7 @@ async fn a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped(
     let reply = app
         .thanks(
             "UGIVER",
-            "<@UBOB> +10 fixed the &lt;!channel&gt; alert before the release",
+            "<@UBOB> +10 fixed the &lt;!channel&gt; alert before the release #teamwork #ownership",
         )
         .await;
     assert!(reply.contains("<@UBOB>"), "{reply}");
@@ -114,13 +115,21 @@ async fn a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped(
     let view = open_home(&app, "UGIVER").await;
     let text = shown(&view);
     assert!(text.contains("390"), "budget left: {text}");
-    assert!(text.contains("<@UBOB>") && text.contains("(+10)"), "{text}");
+    // Who, what, points and values.
+    assert!(
+        text.contains("<@UBOB>") && text.contains("(+10) #ownership #teamwork"),
+        "{text}"
+    );
     assert!(!text.contains("<!channel>"), "user text escaped: {text}");
     assert!(text.contains("@channel alert"), "shown, disarmed: {text}");
     assert!(has_button(&view, "thanks_open"));
     let bob = open_home(&app, "UBOB").await;
     let bob_text = shown(&bob);
     assert!(bob_text.contains("<@UGIVER>"), "{bob_text}");
+    assert!(
+        bob_text.contains("(+10) #ownership #teamwork"),
+        "{bob_text}"
+    );
     assert_views_within_limits(&app);
 }
 
