@@ -65,6 +65,7 @@ impl Application {
             clock,
             outbox_wake: Arc::new(Notify::new()),
             pulse_key: pulse_key(deployment),
+            groups: Default::default(),
         };
         Ok(Self {
             listener,
@@ -209,6 +210,7 @@ pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow:
         clock: Arc::new(SystemClock),
         outbox_wake: Arc::new(Notify::new()),
         pulse_key: pulse_key(deployment),
+        groups: Default::default(),
     })
 }
 

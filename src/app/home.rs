@@ -142,18 +142,39 @@ impl App {
             format!("• {link} ({state})")
         };
         let unanswered = ask::unanswered(&mut conn, 500).await?;
-        let me_expert = crate::domain::Expert::User(user.clone());
         let ask_settings = &self.settings.ask;
-        // An expert of a question's topic, or of the help channel for questions without one.
-        let to_answer: Vec<String> = unanswered
+        // The experts of a question are those its nudge would name (its topic's, else the help
+        // channel's), people or user groups. A group's members come from Slack, cached, and
+        // within a bounded wait: a slow Slack leaves group questions out rather than the tab.
+        let waiting: Vec<&ask::HelpRequest> =
+            unanswered.iter().filter(|r| &r.asker != user).collect();
+        let groups: std::collections::BTreeSet<&crate::domain::UserGroupId> = waiting
             .iter()
-            .filter(|r| &r.asker != user)
-            .filter(|r| match &r.topic {
-                Some(t) => ask_settings
-                    .topics
-                    .get(t)
-                    .is_some_and(|t| t.experts.contains(&me_expert)),
-                None => ask_settings.experts.contains(&me_expert),
+            .flat_map(|r| ask_settings.experts_for(r.topic.as_deref()))
+            .filter_map(|e| match e {
+                crate::domain::Expert::Group(g) => Some(g),
+                crate::domain::Expert::User(_) => None,
+            })
+            .collect();
+        let members =
+            futures_util::future::join_all(groups.iter().map(|g| self.group_members(g))).await;
+        let my_groups: Vec<&crate::domain::UserGroupId> = groups
+            .iter()
+            .zip(members)
+            .filter(|(_, m)| m.as_ref().is_some_and(|m| m.contains(user)))
+            .map(|(g, _)| *g)
+            .collect();
+        let is_mine = |e: &crate::domain::Expert| match e {
+            crate::domain::Expert::User(u) => u == user,
+            crate::domain::Expert::Group(g) => my_groups.contains(&g),
+        };
+        let to_answer: Vec<String> = waiting
+            .into_iter()
+            .filter(|r| {
+                ask_settings
+                    .experts_for(r.topic.as_deref())
+                    .iter()
+                    .any(is_mine)
             })
             .map(question_line)
             .collect();

@@ -27,7 +27,7 @@ pub use home::{HomePair, HomeTab};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
 pub use topic_form::{TOPIC_FIELD, TopicFormView};
-pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
+pub use users::{DirectoryError, DirectoryUser, GroupCache, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError, CommandKind};
 use crate::config::Settings;
@@ -54,6 +54,8 @@ pub struct App {
     pub outbox_wake: Arc<Notify>,
     /// The key of the pulse's per-report buckets; kept out of the database.
     pub pulse_key: crate::domain::PulseKey,
+    /// User groups' members as Slack last named them (experts named as a group).
+    pub groups: Arc<GroupCache>,
 }
 
 /// A slash command as the edge received it.

@@ -133,6 +133,7 @@ pub async fn run(
         outbox_wake: wake.clone(),
         // The console's database is a trial: a fixed key keeps buckets stable across runs.
         pulse_key: crate::domain::PulseKey::derive("otagai try"),
+        groups: Default::default(),
     };
     let worker = OutboxWorker::new(
         store.clone(),

@@ -154,6 +154,12 @@ pub(crate) const WEB_API_METHODS: &[WebApiMethod] = &[
         call: "users.info",
         scopes: &["users:read"],
     },
+    // Experts named as a user group see their topics' questions on the Home tab.
+    WebApiMethod {
+        method: "usergroups.users.list",
+        call: "usergroups_users_list",
+        scopes: &["usergroups:read"],
+    },
     // Exactly once across crashes: before re-sending a message whose outcome is unknown, look
     // for it (by its metadata) in the conversation or thread, and find a DM's conversation.
     WebApiMethod {
@@ -787,6 +793,26 @@ impl UserDirectory for SlackApi {
             Err(e) => Err(DirectoryError(e.to_string())),
         }
     }
+
+    /// `usergroups.users.list` (Tier 2): the group's active members.
+    async fn group_members(
+        &self,
+        group: &crate::domain::UserGroupId,
+    ) -> Result<Vec<UserId>, DirectoryError> {
+        let req = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId::new(
+            group.as_str().to_owned(),
+        ));
+        let session = self.client.open_session(&self.token);
+        let resp = self
+            .timed(session.usergroups_users_list(&req))
+            .await
+            .map_err(|e| DirectoryError(e.to_string()))?;
+        Ok(resp
+            .users
+            .iter()
+            .filter_map(|u| UserId::parse(u.as_ref()).ok())
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -869,6 +895,7 @@ mod web_api_table {
         "users_list",
         "users_lookup_by_email",
         "users_profile_get",
+        "usergroups_users_list",
         "views_open",
         "views_publish",
         "views_push",

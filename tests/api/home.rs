@@ -3,6 +3,7 @@
 //! after a change and throttled; within 100 blocks; private notes never shown.
 
 use crate::both_backends;
+use crate::fake_slack::Scripted;
 use crate::helpers::*;
 use crate::one_on_one::{add_pair, one_on_one_at, people};
 use crate::thanks_form::{assert_views_within_limits, view_of};
@@ -19,6 +20,7 @@ both_backends!(
     a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled,
     many_items_stay_within_the_hundred_block_limit_with_and_n_more,
     a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may,
+    experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -431,5 +433,70 @@ async fn a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_t
     let manager = open_home(&app, "UMGR").await;
     assert!(shown(&manager).contains("career growth"), "{manager}");
     assert_eq!(button_value(&manager, "oneonone_topic_open"), pair);
+    assert_views_within_limits(&app);
+}
+
+async fn experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab(
+    backend: Backend,
+) {
+    let topic = |expert: &str| otagai::config::AskTopic {
+        channel: None,
+        experts: vec![otagai::domain::Expert::parse(expert).unwrap()],
+    };
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(move |s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert("payroll".into(), topic("S0PAY"));
+                s.ask.topics.insert("it".into(), topic("S0IT"));
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UASKER", "UPAY1", "UPAY2", "UIT1", "UOTHER"]);
+    app.slack.add_group("S0PAY", &["UPAY1", "UPAY2"]);
+    app.slack.add_group("S0IT", &["UIT1"]);
+    app.command(
+        "UASKER",
+        "/ask",
+        "#payroll Where is the payslip archive kept?",
+    )
+    .await;
+    app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    let view = open_home(&app, "UPAY2").await;
+    assert!(shown(&view).contains("payslip archive"), "{view}");
+    let other = open_home(&app, "UOTHER").await;
+    assert!(!shown(&other).contains("payslip archive"), "{other}");
+    // Membership is asked for once and then cached.
+    let first = open_home(&app, "UPAY1").await;
+    assert!(shown(&first).contains("payslip archive"), "{first}");
+    let asked = app.slack.accepted("usergroups.users.list");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0]["usergroup"], "S0PAY");
+
+    // Slack slow to name a group's members: the tab comes anyway, without that group's
+    // questions, well before Slack answers.
+    app.command("UASKER", "/ask", "#it The VPN drops every hour")
+        .await;
+    app.slack.wait_posts_in("C0HELP", 2, WAIT).await;
+    app.slack.script(
+        "usergroups.users.list",
+        Scripted::Delay(Duration::from_secs(20)),
+    );
+    let started = std::time::Instant::now();
+    let slow = open_home(&app, "UIT1").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!shown(&slow).contains("VPN drops"), "{slow}");
+    // Once Slack answers again, the member sees it.
+    past_throttle().await;
+    let later = open_home(&app, "UIT1").await;
+    assert!(shown(&later).contains("VPN drops"), "{later}");
+    assert!(!shown(&later).contains("payslip archive"), "{later}");
     assert_views_within_limits(&app);
 }
