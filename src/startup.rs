@@ -6,7 +6,7 @@ use crate::app::{
 };
 use crate::config::{ConfigError, Deployment, Secret, Settings};
 use crate::domain::{PulseKey, UserId};
-use crate::outbox::{Deliver, DeliveryError, OutboxWorker};
+use crate::outbox::{Deliver, DeliveryError, HomeRefresher, OutboxWorker};
 use crate::scheduler::Scheduler;
 use crate::slack::{SlackApi, SlackState, SocketMode, router};
 use crate::storage::Store;
@@ -66,6 +66,7 @@ impl Application {
             outbox_wake: Arc::new(Notify::new()),
             pulse_key: pulse_key(deployment),
             groups: Default::default(),
+            home_wake: Arc::new(Notify::new()),
         };
         Ok(Self {
             listener,
@@ -117,11 +118,26 @@ impl Application {
         .with_clock(self.app.clock.clone())
     }
 
+    /// The Home tab refresher over this application's store, building tabs with its app and
+    /// publishing them to Slack.
+    pub fn home_refresher(&self) -> HomeRefresher {
+        HomeRefresher::new(
+            self.app.store.clone(),
+            Arc::new(self.app.clone()),
+            self.deliver.clone(),
+            self.app.settings.outbox.clone(),
+            self.app.home_wake.clone(),
+        )
+    }
+
     /// Serves until `shutdown` turns true; in-flight requests and the message in hand finish.
     pub async fn run_until_stopped(self, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let worker = self
             .run_worker
             .then(|| tokio::spawn(self.worker().run(shutdown.clone())));
+        let refresher = self
+            .run_worker
+            .then(|| tokio::spawn(self.home_refresher().run(shutdown.clone())));
         let scheduler = self
             .run_scheduler
             .then(|| tokio::spawn(Scheduler::new(self.app.clone()).run(shutdown.clone())));
@@ -146,6 +162,9 @@ impl Application {
             .context("serving HTTP")?;
         if let Some(w) = worker {
             let _ = w.await;
+        }
+        if let Some(r) = refresher {
+            let _ = r.await;
         }
         if let Some(s) = scheduler {
             let _ = s.await;
@@ -211,6 +230,7 @@ pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow:
         outbox_wake: Arc::new(Notify::new()),
         pulse_key: pulse_key(deployment),
         groups: Default::default(),
+        home_wake: Arc::new(Notify::new()),
     })
 }
 

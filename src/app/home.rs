@@ -239,3 +239,56 @@ impl App {
         })
     }
 }
+
+#[async_trait::async_trait]
+impl crate::outbox::HomeSource for App {
+    async fn home_tab(&self, user: &UserId) -> anyhow::Result<HomeTab> {
+        App::home_tab(self, user).await
+    }
+}
+
+impl App {
+    /// The experts of `topic` named as people: their Home tab lists its unanswered questions.
+    /// (Members of an expert user group see a change when they next open the tab: asking
+    /// Slack who they are inside a use-case would hold its transaction.)
+    pub(crate) fn person_experts(&self, topic: Option<&str>) -> Vec<UserId> {
+        self.settings
+            .ask
+            .experts_for(topic)
+            .iter()
+            .filter_map(|e| match e {
+                crate::domain::Expert::User(u) => Some(u.clone()),
+                crate::domain::Expert::Group(_) => None,
+            })
+            .collect()
+    }
+
+    /// Asks, inside the caller's transaction, for the Home tabs of `users` to be published
+    /// again (coalesced and throttled per person; built when published). Call
+    /// [`App::committed`] after the commit so they go out at once.
+    pub(crate) async fn refresh_homes<'a>(
+        &self,
+        conn: &mut crate::storage::Conn,
+        users: impl IntoIterator<Item = &'a UserId>,
+    ) -> anyhow::Result<()> {
+        // In one order everywhere: two transactions asking for the same people never wait
+        // for each other in opposite orders.
+        let users: std::collections::BTreeSet<&UserId> = users.into_iter().collect();
+        let now = crate::outbox::home::wall_ms();
+        let interval = crate::outbox::HOME_REFRESH_INTERVAL.as_millis() as i64;
+        for user in users {
+            crate::storage::home::request(conn, user, now, interval).await?;
+        }
+        Ok(())
+    }
+
+    /// `user` opened the app's Home tab: publish it (throttled like every refresh: a tab
+    /// published moments ago is still current, since every change asks for a refresh).
+    pub async fn home_opened(&self, user: &UserId) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        self.refresh_homes(&mut tx, [user]).await?;
+        tx.commit().await?;
+        self.committed();
+        Ok(())
+    }
+}

@@ -56,6 +56,9 @@ pub struct App {
     pub pulse_key: crate::domain::PulseKey,
     /// User groups' members as Slack last named them (experts named as a group).
     pub groups: Arc<GroupCache>,
+    /// Woken after a use-case asked for Home tabs to be refreshed, so the refresher publishes
+    /// them at once.
+    pub home_wake: Arc<Notify>,
 }
 
 /// A slash command as the edge received it.
@@ -82,8 +85,6 @@ pub struct Reply {
     /// Shows what only the caller may read (a pair's notes): it may be shown in the
     /// acknowledgement, but never written to the outbox as a late reply.
     pub private: bool,
-    /// Whose Home tab this request changed (a thanks: its giver and recipients), to refresh.
-    pub changed: Vec<UserId>,
 }
 
 impl Reply {
@@ -91,7 +92,6 @@ impl Reply {
         Self {
             text: text.into(),
             private: false,
-            changed: Vec::new(),
         }
     }
 }
@@ -162,8 +162,15 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(())
+    }
+
+    /// Wakes the outbox worker and the Home refresher after a transaction that may have written
+    /// messages or asked for refreshes committed.
+    pub(crate) fn committed(&self) {
+        self.outbox_wake.notify_one();
+        self.home_wake.notify_one();
     }
 
     /// Records that a Slack event was processed; false if it had been already.

@@ -5,7 +5,7 @@
 //! once.
 
 use super::client::SlackApi;
-use super::{blocks, forms, home};
+use super::{blocks, forms};
 use crate::app::{
     App, ButtonAction, CommandRequest, FormContext, RequestAction, RequestRef, TrackOutcome,
 };
@@ -135,11 +135,7 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
-        Ok(Ok(reply)) => {
-            // A thanks changes the Home tabs of its giver and recipients.
-            refresh_homes(state, reply.changed);
-            ephemeral(&reply.text)
-        }
+        Ok(Ok(reply)) => ephemeral(&reply.text),
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
             ephemeral(&tr0(quick_locale(state, &user).await, "err-unexpected"))
@@ -261,17 +257,6 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
         .container
         .and_then(|c| Some((c.channel_id?, c.message_ts?)));
     let trigger_id = actions.trigger_id;
-    // 1on1 buttons and claims change what the presser's Home tab shows.
-    let refresh = pressed.iter().any(|a| {
-        matches!(
-            a,
-            ButtonAction::Held { .. }
-                | ButtonAction::Snooze { .. }
-                | ButtonAction::TodoDone { .. }
-                | ButtonAction::AskClaim { .. }
-        )
-    });
-    let presser = user.clone();
     let slack = state.slack.clone();
     let work = tokio::spawn(async move {
         for action in pressed {
@@ -315,9 +300,6 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
     // Wait while there is time, so that quick answers are in the outbox when Slack hears back;
     // a slow one finishes in the task.
     let _ = tokio::time::timeout(state.ack_timeout, work).await;
-    if refresh {
-        refresh_homes(state, [presser]);
-    }
     Ack::Empty
 }
 
@@ -470,9 +452,6 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         return Ack::Refused("bad view_submission");
     };
     let form = forms::read_thanks_form(&sub.view.state["values"]);
-    let affected: Vec<UserId> = std::iter::once(user.clone())
-        .chain(form.recipients.iter().filter_map(|r| UserId::parse(r).ok()))
-        .collect();
     let app = state.app.clone();
     let key = sub.view.id.clone();
     let submitter = user.clone();
@@ -480,11 +459,7 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         app.submit_thanks_form(&submitter, &context, &key, form)
             .await
     });
-    let ack = settle_submission(state, user, work, "message").await;
-    if ack == Ack::Empty {
-        refresh_homes(state, affected);
-    }
-    ack
+    settle_submission(state, user, work, "message").await
 }
 
 /// A submitted "Add a topic" form: stored (an empty 200 closes the modal) or refused with the
@@ -505,11 +480,7 @@ async fn submit_topic_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         app.submit_topic_form(&submitter, pair_id, &key, &text)
             .await
     });
-    let ack = settle_submission(state, user.clone(), work, crate::app::TOPIC_FIELD).await;
-    if ack == Ack::Empty {
-        refresh_homes(state, [user]);
-    }
-    ack
+    settle_submission(state, user, work, crate::app::TOPIC_FIELD).await
 }
 
 /// A submitted modal. The thanks modal answers within the acknowledgement window: an empty 200
@@ -602,69 +573,23 @@ async fn settle_submission(
     }
 }
 
-/// Someone opened the app's Home: publish their Home tab, in their language (at most once per
-/// event, and throttled per person). The Messages and About tabs need nothing.
+/// Someone opened the app's Home: their Home tab is published again, in their language
+/// (through the Home refresher, throttled per person like every refresh). The Messages and
+/// About tabs need nothing. A repeated event asks again, which coalesces with the first.
 async fn home_opened(state: &SlackState, v: &serde_json::Value, event_id: &str, retry: u32) -> Ack {
     let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
-    match state.app.first_time_event(event_id).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::info!(event_id, retry, "repeated event ignored");
-            return Ack::Empty;
-        }
-        Err(e) => {
-            tracing::error!(error = ?e, event_id, "could not record event");
-            return Ack::Retry;
-        }
-    }
     let Ok(user) = UserId::parse(text("/event/user")) else {
         return Ack::Empty;
     };
     if text("/event/tab") != "home" {
         return Ack::Empty;
     }
-    publish_home(state, &user);
-    Ack::Empty
-}
-
-/// Publishes `user`'s Home tab now, or once at the end of the throttle interval if it was
-/// published moments ago (in a background task; the caller does not wait).
-pub fn publish_home(state: &SlackState, user: &UserId) {
-    use super::client::HomePlan;
-    let wait = match state.slack.home_throttle.plan(user.as_str()) {
-        HomePlan::Now => None,
-        HomePlan::After(d) => Some(d),
-        HomePlan::Scheduled => return,
-    };
-    let (app, slack, user) = (state.app.clone(), state.slack.clone(), user.clone());
-    tokio::spawn(async move {
-        if let Some(d) = wait {
-            tokio::time::sleep(d).await;
-            slack.home_throttle.publishing(user.as_str());
-        }
-        match app.home_tab(&user).await {
-            Ok(tab) => {
-                if let Err(e) = slack
-                    .publish_home(user.as_str(), home::home_view(&tab))
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not publish the home tab");
-                }
-            }
-            Err(e) => tracing::error!(error = ?e, "could not build the home tab"),
-        }
-    });
-}
-
-/// Refreshes the Home tabs of those a request may have changed something for (throttled).
-fn refresh_homes(state: &SlackState, users: impl IntoIterator<Item = UserId>) {
-    let mut seen = Vec::new();
-    for u in users {
-        if !seen.contains(&u) {
-            publish_home(state, &u);
-            seen.push(u);
-        }
+    if let Err(e) = state.app.home_opened(&user).await {
+        tracing::error!(error = ?e, event_id, "could not ask for the home tab");
+        return Ack::Retry;
     }
+    tracing::info!(event_id, retry, "home tab opened");
+    Ack::Empty
 }
 
 /// What a Slack event means for a help request, if anything.

@@ -21,6 +21,7 @@ both_backends!(
     many_items_stay_within_the_hundred_block_limit_with_and_n_more,
     a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may,
     experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab,
+    a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -498,5 +499,71 @@ async fn experts_named_through_a_user_group_see_their_topics_questions_and_a_slo
     let later = open_home(&app, "UIT1").await;
     assert!(shown(&later).contains("VPN drops"), "{later}");
     assert!(!shown(&later).contains("payslip archive"), "{later}");
+    assert_views_within_limits(&app);
+}
+
+/// Waits for a publish of `user`'s tab beyond the first `after`, whose blocks contain `want`.
+async fn wait_publish(app: &TestApp, user: &str, after: usize, want: &str) -> Value {
+    app.slack
+        .wait_until(WAIT, &format!("a refresh of {user} showing {want}"), || {
+            publishes_for(app, user)
+                .into_iter()
+                .skip(after)
+                .find(|v| shown(v).contains(want))
+        })
+        .await
+}
+
+async fn a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change(
+    backend: Backend,
+) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert(
+                    "payroll".into(),
+                    otagai::config::AskTopic {
+                        channel: None,
+                        experts: vec![otagai::domain::Expert::parse("UPAY1").unwrap()],
+                    },
+                );
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UMGR", "UREP", "UASKER", "UPAY1", "UHELPER"]);
+    add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
+    // Accepting the invitation put the pair on both tabs, unopened.
+    wait_publish(&app, "UMGR", 0, "<@UREP>").await;
+    wait_publish(&app, "UREP", 0, "<@UMGR>").await;
+    past_throttle().await;
+
+    // `/1on1 done` typed by the manager: the report's tab shows it, without opening it.
+    let before = publishes_for(&app, "UREP").len();
+    let done = one_on_one_at(&app, "2026-10-02T10:00:00+09:00", "UMGR", "done <@UREP>").await;
+    assert!(done.contains("<@UREP>"), "{done}");
+    let rep = wait_publish(&app, "UREP", before, "2026-10-02").await;
+    assert!(shown(&rep).contains("<@UMGR>"), "{rep}");
+
+    // A new question reaches its expert's tab; a 👀 by someone else refreshes the asker's.
+    app.command(
+        "UASKER",
+        "/ask",
+        "#payroll Where is the payslip archive kept?",
+    )
+    .await;
+    let post = app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    wait_publish(&app, "UPAY1", 0, "payslip archive").await;
+    let asker = wait_publish(&app, "UASKER", 0, "payslip archive").await;
+    assert!(shown(&asker).contains("(open)"), "{asker}");
+    let seen = publishes_for(&app, "UASKER").len();
+    let resp = app.reaction("UHELPER", "C0HELP", &post[0].ts, "eyes").await;
+    assert_eq!(resp.status(), 200);
+    wait_publish(&app, "UASKER", seen, "(taken)").await;
+    // Nobody opened a tab in this test: every publish came from a change.
+    assert!(app.slack.accepted("views.publish").len() >= 5);
     assert_views_within_limits(&app);
 }

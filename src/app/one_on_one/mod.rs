@@ -64,11 +64,7 @@ impl App {
                 }
             }
         };
-        Ok(Reply {
-            text,
-            private,
-            changed: Vec::new(),
-        })
+        Ok(Reply { text, private })
     }
 
     /// A person's time zone: their Slack profile's when known, else the organisation's.
@@ -126,7 +122,7 @@ impl App {
     ) -> anyhow::Result<String> {
         requests::save_reply(&mut tx, key, &reply).await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(reply)
     }
 
@@ -180,6 +176,8 @@ impl App {
                     pair.cadence = c;
                     pair.due_on = pair.facts().due_on();
                     pairs::update_schedule(&mut tx, &pair).await?;
+                    self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                        .await?;
                     admin::audit(
                         &mut tx,
                         me,
@@ -247,6 +245,7 @@ impl App {
                         return self.already_paired(l, me, report, is_admin).await;
                     }
                     added?;
+                    self.refresh_homes(&mut tx, [me, report]).await?;
                     admin::audit(
                         &mut tx,
                         me,
@@ -333,6 +332,8 @@ impl App {
         let mine = pairs::active_pair_of_report(&mut tx, me).await?;
         if let Some(pair) = mine.filter(|p| &p.manager == report) {
             pairs::end_pair(&mut tx, pair.id, now_ms).await?;
+            self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                .await?;
             admin::audit(
                 &mut tx,
                 me,
@@ -348,6 +349,8 @@ impl App {
         let reply = match pairs::active_pair_of_report(&mut tx, report).await? {
             Some(pair) if &pair.manager == me || is_admin => {
                 pairs::end_pair(&mut tx, pair.id, now_ms).await?;
+                self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                    .await?;
                 admin::audit(
                     &mut tx,
                     me,
@@ -385,6 +388,8 @@ impl App {
             Some(pair) if &pair.manager == me => match apply_rhythm(l, pair, change, today) {
                 Ok((pair, reply)) => {
                     pairs::update_schedule(&mut tx, &pair).await?;
+                    self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                        .await?;
                     reply
                 }
                 Err(refusal) => refusal,
@@ -408,6 +413,8 @@ impl App {
                 match apply_rhythm(l, pair, Rhythm::Snooze(SnoozeFor::Days(2)), today) {
                     Ok((pair, reply)) => {
                         pairs::update_schedule(&mut tx, &pair).await?;
+                        self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                            .await?;
                         reply
                     }
                     Err(refusal) => refusal,
@@ -416,6 +423,7 @@ impl App {
             _ => tr0(l, "oneonone-pair-gone"),
         };
         tx.commit().await?;
+        self.committed();
         Ok(reply)
     }
 

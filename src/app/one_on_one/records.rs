@@ -106,7 +106,7 @@ impl App {
             None => tr0(l, "oneonone-pair-gone"),
         };
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(reply)
     }
 
@@ -154,6 +154,9 @@ impl App {
         }
         updated.due_on = updated.facts().due_on();
         pairs::update_schedule(tx, &updated).await?;
+        // The pair's line (last 1on1, next due day), its topics now attached to the meeting.
+        self.refresh_homes(tx, [&pair.manager, &pair.report])
+            .await?;
         let topics = pairs::attach_topics(tx, pair.id, meeting).await?;
         let recent = today
             .checked_sub_days(Days::new(PULSE_WITHIN_DAYS))
@@ -315,6 +318,8 @@ impl App {
             }));
         };
         let other = found.other(me).clone();
+        self.refresh_homes(&mut tx, [&found.manager, &found.report])
+            .await?;
         let reply = match kind {
             ItemKind::ActionItem => {
                 let id = pairs::add_action_item(&mut tx, found.id, text, me, now_ms).await?;
@@ -378,6 +383,10 @@ impl App {
                 if closed || !pairs::close_action_item(&mut tx, id, me, now_ms).await? {
                     tr(l, "oneonone-todo-already", &[("id", id.into())])
                 } else {
+                    if let Some(pair) = pairs::pair_by_id(&mut tx, item.pair_id).await? {
+                        self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                            .await?;
+                    }
                     tr(
                         l,
                         "oneonone-todo-closed",
@@ -391,6 +400,7 @@ impl App {
             _ => tr(l, "oneonone-todo-unknown", &[("id", id.into())]),
         };
         tx.commit().await?;
+        self.committed();
         Ok(reply)
     }
 
