@@ -283,12 +283,21 @@ impl App {
     }
 
     /// `user` opened the app's Home tab: publish it (throttled like every refresh: a tab
-    /// published moments ago is still current, since every change asks for a refresh).
-    pub async fn home_opened(&self, user: &UserId) -> anyhow::Result<()> {
+    /// published moments ago is still current, since every change asks for a refresh). The
+    /// event is recorded in the same transaction; false when it had been already (a retry).
+    pub async fn home_opened(&self, user: &UserId, event_id: &str) -> anyhow::Result<bool> {
         let mut tx = self.store.begin().await?;
+        let now = crate::storage::millis(self.clock.now());
+        let key = format!("event:{event_id}");
+        if crate::storage::requests::claim(&mut tx, &key, now).await?
+            != crate::storage::requests::Claim::New
+        {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         self.refresh_homes(&mut tx, [user]).await?;
         tx.commit().await?;
         self.committed();
-        Ok(())
+        Ok(true)
     }
 }

@@ -575,20 +575,30 @@ async fn settle_submission(
 
 /// Someone opened the app's Home: their Home tab is published again, in their language
 /// (through the Home refresher, throttled per person like every refresh). The Messages and
-/// About tabs need nothing. A repeated event asks again, which coalesces with the first.
+/// About tabs need nothing. Each event once: a retry finds it recorded.
 async fn home_opened(state: &SlackState, v: &serde_json::Value, event_id: &str, retry: u32) -> Ack {
     let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
     let Ok(user) = UserId::parse(text("/event/user")) else {
         return Ack::Empty;
     };
     if text("/event/tab") != "home" {
-        return Ack::Empty;
+        // Recorded like any other event, so its retries are recognised.
+        return match state.app.first_time_event(event_id).await {
+            Ok(_) => Ack::Empty,
+            Err(e) => {
+                tracing::error!(error = ?e, event_id, "could not record event");
+                Ack::Retry
+            }
+        };
     }
-    if let Err(e) = state.app.home_opened(&user).await {
-        tracing::error!(error = ?e, event_id, "could not ask for the home tab");
-        return Ack::Retry;
+    match state.app.home_opened(&user, event_id).await {
+        Ok(true) => tracing::info!(event_id, retry, "home tab opened"),
+        Ok(false) => tracing::info!(event_id, retry, "repeated event ignored"),
+        Err(e) => {
+            tracing::error!(error = ?e, event_id, "could not ask for the home tab");
+            return Ack::Retry;
+        }
     }
-    tracing::info!(event_id, retry, "home tab opened");
     Ack::Empty
 }
 
