@@ -6,7 +6,7 @@ use crate::app::{
 };
 use crate::config::{ConfigError, Deployment, Secret, Settings};
 use crate::domain::{PulseKey, UserId};
-use crate::outbox::{Deliver, DeliveryError, OutboxWorker};
+use crate::outbox::{Deliver, DeliveryError, HomeRefresher, OutboxWorker};
 use crate::scheduler::Scheduler;
 use crate::slack::{SlackApi, SlackState, SocketMode, router};
 use crate::storage::Store;
@@ -66,6 +66,8 @@ impl Application {
             clock,
             outbox_wake: Arc::new(Notify::new()),
             pulse_key: pulse_key(deployment),
+            groups: Default::default(),
+            home_wake: Arc::new(Notify::new()),
         };
         Ok(Self {
             listener,
@@ -130,11 +132,37 @@ impl Application {
         }
     }
 
+    /// The Home tab refresher over this application's store, building tabs with its app and
+    /// publishing them to Slack.
+    pub fn home_refresher(&self) -> HomeRefresher {
+        self.refresher_factory()()
+    }
+
+    /// Makes Home tab refreshers (a new one after a panic).
+    fn refresher_factory(&self) -> impl Fn() -> HomeRefresher + Send + 'static {
+        let (app, deliver) = (self.app.clone(), self.deliver.clone());
+        move || {
+            HomeRefresher::new(
+                app.store.clone(),
+                Arc::new(app.clone()),
+                deliver.clone(),
+                app.settings.outbox.clone(),
+                app.home_wake.clone(),
+            )
+        }
+    }
+
     /// Serves until `shutdown` turns true; in-flight requests and the message in hand finish.
     pub async fn run_until_stopped(self, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let worker = self.run_worker.then(|| {
             let (make, stop) = (self.worker_factory(), shutdown.clone());
             tokio::spawn(supervised("outbox worker", shutdown.clone(), move || {
+                make().run(stop.clone())
+            }))
+        });
+        let refresher = self.run_worker.then(|| {
+            let (make, stop) = (self.refresher_factory(), shutdown.clone());
+            tokio::spawn(supervised("home refresher", shutdown.clone(), move || {
                 make().run(stop.clone())
             }))
         });
@@ -165,6 +193,9 @@ impl Application {
             .context("serving HTTP")?;
         if let Some(w) = worker {
             let _ = w.await;
+        }
+        if let Some(r) = refresher {
+            let _ = r.await;
         }
         if let Some(s) = scheduler {
             let _ = s.await;
@@ -229,6 +260,8 @@ pub async fn offline_app(settings: Settings, deployment: &Deployment) -> anyhow:
         clock: Arc::new(SystemClock),
         outbox_wake: Arc::new(Notify::new()),
         pulse_key: pulse_key(deployment),
+        groups: Default::default(),
+        home_wake: Arc::new(Notify::new()),
     })
 }
 

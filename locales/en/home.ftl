@@ -39,3 +39,13 @@ home-to-answer = *Waiting for an answer in your topics*
 home-admin-points = Points given this month: { $given } of { $allowance } (the budgets opened this month).
 home-admin-pairs = 1on1 pairs on track: { $on_track } of { $pairs }.
 home-admin-late = Questions unanswered past the nudge time: { $n }.
+
+# The Home tab's "Add a topic" form.
+home-add-topic = Add a topic
+home-topic-use-command = Add a topic with `/1on1 topic @someone what to talk about`.
+topic-form-title = Add a topic
+topic-form-submit = Add
+topic-form-label = What would you like to talk about?
+topic-form-with = For your next 1on1 with { $other }. You both see it; it is not a private note.
+topic-form-err-empty = Write what you would like to talk about.
+topic-form-failed = I could not open the form in time. Please try again.

@@ -39,3 +39,13 @@ home-to-answer = *あなたのトピックで回答待ちの質問*
 home-admin-points = 今月贈られたポイント: { $allowance } のうち { $given }（今月使われ始めた予算の合計）。
 home-admin-pairs = 予定どおりの 1on1 ペア: { $pairs } 組中 { $on_track } 組。
 home-admin-late = 催促の時刻を過ぎても未回答の質問: { $n } 件。
+
+# ホームタブの「話題を追加」フォーム。
+home-add-topic = 話題を追加
+home-topic-use-command = 話題は `/1on1 topic @相手 話したいこと` で追加できます。
+topic-form-title = 話題を追加
+topic-form-submit = 追加
+topic-form-label = 何について話したいですか？
+topic-form-with = { $other } との次回の 1on1 の話題です。二人とも見られます（非公開メモではありません）。
+topic-form-err-empty = 話したいことを書いてください。
+topic-form-failed = フォームを時間内に開けませんでした。もう一度お試しください。

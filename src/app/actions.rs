@@ -34,6 +34,8 @@ pub enum ButtonAction {
     AskThank { request_id: i64 },
     /// "Say thanks" on the Home tab: opens the thanks form.
     ThanksOpen,
+    /// "Add a topic" on a pair of the Home tab: opens the topic form.
+    TopicOpen { pair_id: i64 },
 }
 
 const TALK: [&str; 3] = ["report", "even", "manager"];
@@ -53,12 +55,15 @@ impl ButtonAction {
             Self::AskResolve { .. } => "ask_resolve".into(),
             Self::AskThank { .. } => "ask_thank".into(),
             Self::ThanksOpen => "thanks_open".into(),
+            Self::TopicOpen { .. } => "oneonone_topic_open".into(),
         }
     }
 
     pub fn value(&self) -> String {
         match self {
-            Self::Held { pair_id } | Self::Snooze { pair_id } => pair_id.to_string(),
+            Self::Held { pair_id } | Self::Snooze { pair_id } | Self::TopicOpen { pair_id } => {
+                pair_id.to_string()
+            }
             Self::TodoDone { item_id } => item_id.to_string(),
             Self::InviteAccept { invitation_id } | Self::InviteDecline { invitation_id } => {
                 invitation_id.to_string()
@@ -84,6 +89,7 @@ impl ButtonAction {
             Self::AskResolve { .. } => "ask_resolve",
             Self::AskThank { .. } => "ask_thank",
             Self::ThanksOpen => "thanks_open",
+            Self::TopicOpen { .. } => "topic_open",
         }
     }
 
@@ -108,6 +114,7 @@ impl ButtonAction {
             "ask_resolve" => Some(Self::AskResolve { request_id: id()? }),
             "ask_thank" => Some(Self::AskThank { request_id: id()? }),
             "thanks_open" => Some(Self::ThanksOpen),
+            "oneonone_topic_open" => Some(Self::TopicOpen { pair_id: id()? }),
             a if a.starts_with("pulse_useful_") => {
                 let (meeting_id, score) = pair()?;
                 let score = score.parse().ok().filter(|s| (1..=5).contains(s))?;
@@ -161,6 +168,7 @@ impl App {
             ButtonAction::AskThank { .. } | ButtonAction::ThanksOpen => {
                 (tr0(l, "ask-thanks-use-command"), false)
             }
+            ButtonAction::TopicOpen { .. } => (tr0(l, "home-topic-use-command"), false),
             ButtonAction::Held { pair_id } => {
                 (self.held_from_button(user, l, pair_id).await?, true)
             }
@@ -219,7 +227,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(())
     }
 }
@@ -248,6 +256,7 @@ mod tests {
             ButtonAction::InviteAccept { invitation_id: 7 },
             ButtonAction::InviteDecline { invitation_id: 7 },
             ButtonAction::ThanksOpen,
+            ButtonAction::TopicOpen { pair_id: 3 },
         ];
         for a in all {
             assert_eq!(ButtonAction::parse(&a.action_id(), &a.value()), Some(a));
@@ -267,6 +276,7 @@ mod tests {
             ("ask_thank", "4:1"),
             ("oneonone_invite_accept", "0"),
             ("oneonone_invite_decline", "x"),
+            ("oneonone_topic_open", "0"),
         ];
         for (a, v) in cases {
             assert_eq!(ButtonAction::parse(a, v), None, "{a} {v}");

@@ -459,7 +459,7 @@ impl App {
         };
         requests::save_reply(&mut tx, &key, &text).await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         tracing::info!(actor = %actor, ?cmd, "admin change");
         Ok(text)
     }

@@ -102,6 +102,8 @@ pub async fn forget_user(
         tx.rollback().await?;
         return Ok(report);
     }
+    // Their pending Home tab refresh: bookkeeping that names them, nothing they wrote.
+    crate::storage::home::forget(&mut tx, user).await?;
     let counts: serde_json::Map<String, serde_json::Value> = [
         ("notes", report.notes),
         ("topics", report.topics),

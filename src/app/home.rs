@@ -87,6 +87,10 @@ impl App {
             if item.points_each > 0 {
                 s.push_str(&format!(" (+{})", item.points_each));
             }
+            // Values are the organisation's words from the settings, shown as text all the same.
+            for v in &item.values {
+                s.push_str(&format!(" #{}", escaped(v)));
+            }
             s
         };
         let received: Vec<String> = thanks::received_by(&mut conn, user, RECENT)
@@ -138,18 +142,39 @@ impl App {
             format!("• {link} ({state})")
         };
         let unanswered = ask::unanswered(&mut conn, 500).await?;
-        let me_expert = crate::domain::Expert::User(user.clone());
         let ask_settings = &self.settings.ask;
-        // An expert of a question's topic, or of the help channel for questions without one.
-        let to_answer: Vec<String> = unanswered
+        // The experts of a question are those its nudge would name (its topic's, else the help
+        // channel's), people or user groups. A group's members come from Slack, cached, and
+        // within a bounded wait: a slow Slack leaves group questions out rather than the tab.
+        let waiting: Vec<&ask::HelpRequest> =
+            unanswered.iter().filter(|r| &r.asker != user).collect();
+        let groups: std::collections::BTreeSet<&crate::domain::UserGroupId> = waiting
             .iter()
-            .filter(|r| &r.asker != user)
-            .filter(|r| match &r.topic {
-                Some(t) => ask_settings
-                    .topics
-                    .get(t)
-                    .is_some_and(|t| t.experts.contains(&me_expert)),
-                None => ask_settings.experts.contains(&me_expert),
+            .flat_map(|r| ask_settings.experts_for(r.topic.as_deref()))
+            .filter_map(|e| match e {
+                crate::domain::Expert::Group(g) => Some(g),
+                crate::domain::Expert::User(_) => None,
+            })
+            .collect();
+        let members =
+            futures_util::future::join_all(groups.iter().map(|g| self.group_members(g))).await;
+        let my_groups: Vec<&crate::domain::UserGroupId> = groups
+            .iter()
+            .zip(members)
+            .filter(|(_, m)| m.as_ref().is_some_and(|m| m.contains(user)))
+            .map(|(g, _)| *g)
+            .collect();
+        let is_mine = |e: &crate::domain::Expert| match e {
+            crate::domain::Expert::User(u) => u == user,
+            crate::domain::Expert::Group(g) => my_groups.contains(&g),
+        };
+        let to_answer: Vec<String> = waiting
+            .into_iter()
+            .filter(|r| {
+                ask_settings
+                    .experts_for(r.topic.as_deref())
+                    .iter()
+                    .any(is_mine)
             })
             .map(question_line)
             .collect();
@@ -212,5 +237,67 @@ impl App {
             to_answer,
             admin,
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::outbox::HomeSource for App {
+    async fn home_tab(&self, user: &UserId) -> anyhow::Result<HomeTab> {
+        App::home_tab(self, user).await
+    }
+}
+
+impl App {
+    /// The experts of `topic` named as people: their Home tab lists its unanswered questions.
+    /// (Members of an expert user group see a change when they next open the tab: asking
+    /// Slack who they are inside a use-case would hold its transaction.)
+    pub(crate) fn person_experts(&self, topic: Option<&str>) -> Vec<UserId> {
+        self.settings
+            .ask
+            .experts_for(topic)
+            .iter()
+            .filter_map(|e| match e {
+                crate::domain::Expert::User(u) => Some(u.clone()),
+                crate::domain::Expert::Group(_) => None,
+            })
+            .collect()
+    }
+
+    /// Asks, inside the caller's transaction, for the Home tabs of `users` to be published
+    /// again (coalesced and throttled per person; built when published). Call
+    /// [`App::committed`] after the commit so they go out at once.
+    pub(crate) async fn refresh_homes<'a>(
+        &self,
+        conn: &mut crate::storage::Conn,
+        users: impl IntoIterator<Item = &'a UserId>,
+    ) -> anyhow::Result<()> {
+        // In one order everywhere: two transactions asking for the same people never wait
+        // for each other in opposite orders.
+        let users: std::collections::BTreeSet<&UserId> = users.into_iter().collect();
+        let now = crate::outbox::home::wall_ms();
+        let interval = crate::outbox::HOME_REFRESH_INTERVAL.as_millis() as i64;
+        for user in users {
+            crate::storage::home::request(conn, user, now, interval).await?;
+        }
+        Ok(())
+    }
+
+    /// `user` opened the app's Home tab: publish it (throttled like every refresh: a tab
+    /// published moments ago is still current, since every change asks for a refresh). The
+    /// event is recorded in the same transaction; false when it had been already (a retry).
+    pub async fn home_opened(&self, user: &UserId, event_id: &str) -> anyhow::Result<bool> {
+        let mut tx = self.store.begin().await?;
+        let now = crate::storage::millis(self.clock.now());
+        let key = format!("event:{event_id}");
+        if crate::storage::requests::claim(&mut tx, &key, now).await?
+            != crate::storage::requests::Claim::New
+        {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        self.refresh_homes(&mut tx, [user]).await?;
+        tx.commit().await?;
+        self.committed();
+        Ok(true)
     }
 }

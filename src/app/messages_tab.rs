@@ -40,7 +40,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(true)
     }
 

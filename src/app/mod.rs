@@ -14,6 +14,7 @@ mod one_on_one;
 mod org;
 mod thanks;
 mod thanks_form;
+mod topic_form;
 mod users;
 
 pub use crate::clock::{Clock, SystemClock};
@@ -25,7 +26,8 @@ pub use forget::{ForgetReport, confirms, forget_user};
 pub use home::{HomePair, HomeTab};
 pub use org::{BadRow, ImportError, ImportSummary, export_org_chart, import_org_chart};
 pub use thanks_form::{FormContext, FormErrors, ThanksFormInput, ThanksFormView};
-pub use users::{DirectoryError, DirectoryUser, SingleFlight, UserDirectory};
+pub use topic_form::{TOPIC_FIELD, TopicFormView};
+pub use users::{DirectoryError, DirectoryUser, GroupCache, SingleFlight, UserDirectory};
 
 use crate::commands::{self, Command, CommandError, CommandKind};
 use crate::config::Settings;
@@ -52,6 +54,11 @@ pub struct App {
     pub outbox_wake: Arc<Notify>,
     /// The key of the pulse's per-report buckets; kept out of the database.
     pub pulse_key: crate::domain::PulseKey,
+    /// User groups' members as Slack last named them (experts named as a group).
+    pub groups: Arc<GroupCache>,
+    /// Woken after a use-case asked for Home tabs to be refreshed, so the refresher publishes
+    /// them at once.
+    pub home_wake: Arc<Notify>,
 }
 
 /// A slash command as the edge received it.
@@ -78,8 +85,6 @@ pub struct Reply {
     /// Shows what only the caller may read (a pair's notes): it may be shown in the
     /// acknowledgement, but never written to the outbox as a late reply.
     pub private: bool,
-    /// Whose Home tab this request changed (a thanks: its giver and recipients), to refresh.
-    pub changed: Vec<UserId>,
 }
 
 impl Reply {
@@ -87,7 +92,6 @@ impl Reply {
         Self {
             text: text.into(),
             private: false,
-            changed: Vec::new(),
         }
     }
 }
@@ -150,8 +154,15 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(())
+    }
+
+    /// Wakes the outbox worker and the Home refresher after a transaction that may have written
+    /// messages or asked for refreshes committed.
+    pub(crate) fn committed(&self) {
+        self.outbox_wake.notify_one();
+        self.home_wake.notify_one();
     }
 
     /// Records that a Slack event was processed; false if it had been already.

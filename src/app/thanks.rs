@@ -92,12 +92,7 @@ impl App {
             )
             .await?;
         Ok(match recorded {
-            Ok(text) => Reply {
-                changed: std::iter::once(giver.clone())
-                    .chain(valid.recipients.iter().cloned())
-                    .collect(),
-                ..Reply::new(text)
-            },
+            Ok(text) => Reply::new(text),
             Err(refusal) => Reply::new(self.explain_refusal(locale, &refusal)),
         })
     }
@@ -250,8 +245,11 @@ impl App {
             .await?;
         }
         requests::save_reply(&mut tx, key, &text).await?;
+        // The giver's budget and thanks given, the recipients' points and thanks received.
+        self.refresh_homes(&mut tx, std::iter::once(giver).chain(&t.recipients))
+            .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         tracing::info!(
             points_each = t.points_each,
             recipients = t.recipients.len(),

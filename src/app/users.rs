@@ -1,7 +1,7 @@
 //! Who is who: users.info answers, cached in the store and refreshed after the TTL.
 
 use super::App;
-use crate::domain::{Locale, RecipientStatus, UserId};
+use crate::domain::{Locale, RecipientStatus, UserGroupId, UserId};
 use crate::i18n::Lang;
 use crate::storage::{self, users::CachedUser};
 use std::collections::HashMap;
@@ -31,6 +31,14 @@ pub struct DirectoryError(pub String);
 pub trait UserDirectory: Send + Sync {
     /// `Ok(None)` when no such user exists.
     async fn lookup(&self, user: &UserId) -> Result<Option<DirectoryUser>, DirectoryError>;
+
+    /// The members of a user group (`usergroups.users.list`). A directory that knows no groups
+    /// (the console, jobs without Slack) says so.
+    async fn group_members(&self, group: &UserGroupId) -> Result<Vec<UserId>, DirectoryError> {
+        Err(DirectoryError(format!(
+            "no user groups here (asked for {group})"
+        )))
+    }
 }
 
 /// The answer of one lookup, shared by everyone who asked while it was on its way.
@@ -74,6 +82,10 @@ impl<D: UserDirectory> UserDirectory for SingleFlight<D> {
         }
         answer
     }
+
+    async fn group_members(&self, group: &UserGroupId) -> Result<Vec<UserId>, DirectoryError> {
+        self.inner.group_members(group).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -81,9 +93,90 @@ impl<D: UserDirectory + ?Sized> UserDirectory for Arc<D> {
     async fn lookup(&self, user: &UserId) -> Lookup {
         (**self).lookup(user).await
     }
+
+    async fn group_members(&self, group: &UserGroupId) -> Result<Vec<UserId>, DirectoryError> {
+        (**self).group_members(group).await
+    }
+}
+
+/// How long a user group's members are trusted once Slack named them. Membership changes
+/// rarely, and `usergroups.users.list` is Tier 2 (about 20 calls a minute).
+const GROUP_TTL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+/// After Slack failed to name a group's members (and nothing was known), how long before
+/// asking again: a missing scope must not cost every Home tab a wait.
+const GROUP_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
+/// The longest a Home tab waits for Slack to name a group's members; past that it is built
+/// with what is known (a stale answer, or none).
+const GROUP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// User groups' members as Slack last named them, per process. One call per group at a time:
+/// whoever needs a group while it is being asked waits for that answer (at most
+/// [`GROUP_WAIT`]).
+#[derive(Default)]
+pub struct GroupCache {
+    slots: Mutex<HashMap<UserGroupId, Arc<tokio::sync::Mutex<Option<CachedGroup>>>>>,
+}
+
+struct CachedGroup {
+    members: Arc<Vec<UserId>>,
+    fresh_until: std::time::Instant,
+}
+
+impl GroupCache {
+    fn slot(&self, group: &UserGroupId) -> Arc<tokio::sync::Mutex<Option<CachedGroup>>> {
+        self.slots
+            .lock()
+            .expect("the group map is never poisoned")
+            .entry(group.clone())
+            .or_default()
+            .clone()
+    }
 }
 
 impl App {
+    /// The members of `group`, from the cache while fresh, else from Slack within
+    /// [`GROUP_WAIT`]; when Slack is slow or failing, the last answer (however old), else
+    /// `None`.
+    pub(crate) async fn group_members(&self, group: &UserGroupId) -> Option<Arc<Vec<UserId>>> {
+        let slot = self.groups.slot(group);
+        let ask = async {
+            let mut cached = slot.lock().await;
+            let now = std::time::Instant::now();
+            if let Some(c) = cached.as_ref()
+                && now < c.fresh_until
+            {
+                return Some(c.members.clone());
+            }
+            match self.directory.group_members(group).await {
+                Ok(members) => {
+                    let members = Arc::new(members);
+                    *cached = Some(CachedGroup {
+                        members: members.clone(),
+                        fresh_until: now + GROUP_TTL,
+                    });
+                    Some(members)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, %group, "could not list the user group's members");
+                    let c = cached.get_or_insert_with(|| CachedGroup {
+                        members: Arc::new(Vec::new()),
+                        fresh_until: now,
+                    });
+                    c.fresh_until = now + GROUP_RETRY;
+                    Some(c.members.clone())
+                }
+            }
+        };
+        match tokio::time::timeout(GROUP_WAIT, ask).await {
+            Ok(members) => members,
+            Err(_) => {
+                tracing::warn!(%group, "Slack is slow to list the user group's members; using what is known");
+                let cached = slot.try_lock().ok()?;
+                cached.as_ref().map(|c| c.members.clone())
+            }
+        }
+    }
+
     /// The person as Slack describes them, from the cache while fresh. When Slack cannot be
     /// reached, a stale cache entry is better than nothing.
     pub(crate) async fn user(&self, user: &UserId) -> Result<Option<CachedUser>, DirectoryError> {

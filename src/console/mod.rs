@@ -140,6 +140,8 @@ pub async fn run(
         outbox_wake: wake.clone(),
         // The console's database is a trial: a fixed key keeps buckets stable across runs.
         pulse_key: crate::domain::PulseKey::derive("otagai try"),
+        groups: Default::default(),
+        home_wake: Arc::new(Notify::new()),
     };
     let worker = OutboxWorker::new(
         store.clone(),

@@ -9,12 +9,14 @@
 //! back off, permanent errors are kept with the reason. See docs/design.md, "The outbox".
 
 mod ask;
+pub mod home;
 mod message;
 mod one_on_one;
 pub mod pace;
 pub mod worker;
 
 pub use ask::{Announce, AskNudge, AskPost, NudgeText, excerpt, permalink};
+pub use home::{HOME_REFRESH_INTERVAL, HomeRefresher, HomeSource};
 pub use message::{Body, Destination, OutboundMessage};
 pub use one_on_one::{ListedItem, ReminderDm, ReminderParts};
 pub use worker::{OutboxWorker, Outcome};
@@ -67,6 +69,17 @@ pub trait Deliver: Send + Sync {
     ) -> Result<Delivered, DeliveryError> {
         let _ = outbox_id;
         self.deliver(message).await
+    }
+
+    /// Publishes `user`'s Home tab (built at this moment by the refresher). Where there is no
+    /// Home tab (the console) it is not published.
+    async fn publish_home(
+        &self,
+        user: &crate::domain::UserId,
+        tab: &crate::app::HomeTab,
+    ) -> Result<(), DeliveryError> {
+        let _ = (user, tab);
+        Err(DeliveryError::Permanent("no Home tab here".into()))
     }
 
     /// Whether tagged message `outbox_id`, whose earlier attempt's outcome is unknown, is

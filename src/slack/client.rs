@@ -34,58 +34,8 @@ pub struct SlackApi {
     /// users.info's tier (Tier 4, about 100 calls a minute): after a 429 every caller waits
     /// its Retry-After, then calls are paced until Slack has been quiet a while.
     users_info: Arc<Pacer>,
-    /// When each person's Home tab was last published.
-    pub home_throttle: HomeThrottle,
     /// The commands as this workspace names them, for the messages rendered here.
     commands: CommandNames,
-}
-
-/// At most one `views.publish` per person per [`HomeThrottle::MIN_INTERVAL`], coalesced: a
-/// change within the interval schedules one publish at its end, and further changes meanwhile
-/// ride along with it. A burst of thanks to one busy person costs two publishes, and the Tier 4
-/// limit is kept for everyone.
-#[derive(Default, Clone)]
-pub struct HomeThrottle {
-    last: Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, bool)>>>,
-}
-
-/// When to publish someone's Home tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HomePlan {
-    Now,
-    /// After this long (one publish is now scheduled).
-    After(Duration),
-    /// One is already scheduled, and will show this change too.
-    Scheduled,
-}
-
-impl HomeThrottle {
-    pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
-
-    /// When `user`'s tab may be published, recording the plan.
-    pub fn plan(&self, user: &str) -> HomePlan {
-        let now = std::time::Instant::now();
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        last.retain(|_, (t, pending)| *pending || now.duration_since(*t) < Self::MIN_INTERVAL);
-        match last.get_mut(user) {
-            None => {
-                last.insert(user.to_owned(), (now, false));
-                HomePlan::Now
-            }
-            Some((_, true)) => HomePlan::Scheduled,
-            Some((t, pending)) => {
-                let wait = Self::MIN_INTERVAL.saturating_sub(now.duration_since(*t));
-                *pending = true;
-                HomePlan::After(wait)
-            }
-        }
-    }
-
-    /// The scheduled publish is happening now.
-    pub fn publishing(&self, user: &str) {
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        last.insert(user.to_owned(), (std::time::Instant::now(), false));
-    }
 }
 
 /// The longest a lookup waits for users.info's pause or pace; past that it fails (a stale cache
@@ -156,6 +106,12 @@ pub(crate) const WEB_API_METHODS: &[WebApiMethod] = &[
         method: "users.info",
         call: "users.info",
         scopes: &["users:read"],
+    },
+    // Experts named as a user group see their topics' questions on the Home tab.
+    WebApiMethod {
+        method: "usergroups.users.list",
+        call: "usergroups_users_list",
+        scopes: &["usergroups:read"],
     },
     // Exactly once across crashes: before re-sending a message whose outcome is unknown, look
     // for it (by its metadata) in the conversation or thread, and find a DM's conversation.
@@ -258,7 +214,6 @@ impl SlackApi {
                 Duration::from_millis(600),
                 Duration::from_secs(60),
             )),
-            home_throttle: HomeThrottle::default(),
             commands,
         })
     }
@@ -505,17 +460,17 @@ impl SlackApi {
 }
 
 impl SlackApi {
-    /// Opens a modal for the person whose click gave `trigger_id` (valid for 3 seconds, so
-    /// this is called from the interaction itself, not through the outbox). A modal is not a
-    /// message: nothing is lost if it fails, the person is told to press again.
-    /// `views.publish`: the Home tab of `user`. Not a message, so not through the outbox; the
-    /// dispatch throttles it per person ([`HomeThrottle`]).
-    pub async fn publish_home(&self, user: &str, view: SlackView) -> Result<(), DeliveryError> {
+    /// `views.publish`: the Home tab of `user`, called by the Home refresher (through
+    /// [`Deliver::publish_home`]), which coalesces and throttles refreshes per person.
+    async fn publish_view(&self, user: &str, view: SlackView) -> Result<(), DeliveryError> {
         let req = SlackApiViewsPublishRequest::new(SlackUserId::new(user.to_owned()), view);
         let session = self.client.open_session(&self.token);
         self.timed(session.views_publish(&req)).await.map(drop)
     }
 
+    /// Opens a modal for the person whose click gave `trigger_id` (valid for 3 seconds, so
+    /// this is called from the interaction itself, not through the outbox). A modal is not a
+    /// message: nothing is lost if it fails, the person is told to press again.
     pub async fn open_modal(&self, trigger_id: &str, view: SlackView) -> Result<(), DeliveryError> {
         let req = SlackApiViewsOpenRequest::new(SlackTriggerId::new(trigger_id.to_owned()), view);
         let session = self.client.open_session(&self.token);
@@ -669,6 +624,16 @@ impl Deliver for SlackApi {
         self.send(message, Some(outbox_id)).await
     }
 
+    /// `views.publish` of the tab the refresher built.
+    async fn publish_home(
+        &self,
+        user: &UserId,
+        tab: &crate::app::HomeTab,
+    ) -> Result<(), DeliveryError> {
+        self.publish_view(user.as_str(), super::home::home_view(tab, &self.commands))
+            .await
+    }
+
     /// Looks for the message among the destination's recent messages by the `outbox_id` in
     /// its metadata. A redraw (chat.update) is simply sent again: it is idempotent. A
     /// response_url cannot be read back: it stays at-least-once.
@@ -797,6 +762,26 @@ impl UserDirectory for SlackApi {
             Err(e) => Err(DirectoryError(e.to_string())),
         }
     }
+
+    /// `usergroups.users.list` (Tier 2): the group's active members.
+    async fn group_members(
+        &self,
+        group: &crate::domain::UserGroupId,
+    ) -> Result<Vec<UserId>, DirectoryError> {
+        let req = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId::new(
+            group.as_str().to_owned(),
+        ));
+        let session = self.client.open_session(&self.token);
+        let resp = self
+            .timed(session.usergroups_users_list(&req))
+            .await
+            .map_err(|e| DirectoryError(e.to_string()))?;
+        Ok(resp
+            .users
+            .iter()
+            .filter_map(|u| UserId::parse(u.as_ref()).ok())
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -879,6 +864,7 @@ mod web_api_table {
         "users_list",
         "users_lookup_by_email",
         "users_profile_get",
+        "usergroups_users_list",
         "views_open",
         "views_publish",
         "views_push",

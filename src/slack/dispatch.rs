@@ -5,7 +5,7 @@
 //! once.
 
 use super::client::SlackApi;
-use super::{blocks, forms, home};
+use super::{blocks, forms};
 use crate::app::{
     App, ButtonAction, CommandRequest, FormContext, RequestAction, RequestRef, TrackOutcome,
 };
@@ -140,11 +140,7 @@ async fn command(state: &SlackState, cmd: SlashCommand) -> Ack {
     let app = state.app.clone();
     let mut work = tokio::spawn(async move { app.handle_command(req).await });
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
-        Ok(Ok(reply)) => {
-            // A thanks changes the Home tabs of its giver and recipients.
-            refresh_homes(state, reply.changed);
-            ephemeral(&reply.text)
-        }
+        Ok(Ok(reply)) => ephemeral(&reply.text),
         Ok(Err(join)) => {
             tracing::error!(error = %join, "command task failed");
             ephemeral(&tr0(quick_lang(state, &user).await, "err-unexpected"))
@@ -267,17 +263,6 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
         .container
         .and_then(|c| Some((c.channel_id?, c.message_ts?)));
     let trigger_id = actions.trigger_id;
-    // 1on1 buttons and claims change what the presser's Home tab shows.
-    let refresh = pressed.iter().any(|a| {
-        matches!(
-            a,
-            ButtonAction::Held { .. }
-                | ButtonAction::Snooze { .. }
-                | ButtonAction::TodoDone { .. }
-                | ButtonAction::AskClaim { .. }
-        )
-    });
-    let presser = user.clone();
     let slack = state.slack.clone();
     let work = tokio::spawn(async move {
         for action in pressed {
@@ -301,6 +286,9 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
                         Err(text) => app.answer_press(&user, url.as_deref(), text, false).await,
                     }
                 }
+                ButtonAction::TopicOpen { pair_id } if !trigger_id.is_empty() => {
+                    open_topic_form(&app, &slack, &user, pair_id, &trigger_id, url.as_deref()).await
+                }
                 ButtonAction::AskThank { request_id } if !trigger_id.is_empty() => {
                     open_thanks_modal(&app, &slack, &user, request_id, &trigger_id, url.as_deref())
                         .await
@@ -318,9 +306,6 @@ async fn interaction(state: &SlackState, v: serde_json::Value) -> Ack {
     // Wait while there is time, so that quick answers are in the outbox when Slack hears back;
     // a slow one finishes in the task.
     let _ = tokio::time::timeout(state.ack_timeout, work).await;
-    if refresh {
-        refresh_homes(state, [presser]);
-    }
     Ack::Empty
 }
 
@@ -345,6 +330,35 @@ async fn open_thanks_modal(
             Err(e) => {
                 tracing::warn!(error = %e, "could not open the thanks modal");
                 tr0(app.lang(modal.locale), "ask-modal-failed")
+            }
+        },
+        Err(text) => text,
+    };
+    app.answer_press(user, response_url, refusal, false).await
+}
+
+/// "Add a topic" on the Home tab: the form, or why there is none (told through the
+/// response_url, or by DM: a Home tab's button has no response_url).
+async fn open_topic_form(
+    app: &App,
+    slack: &SlackApi,
+    user: &UserId,
+    pair_id: i64,
+    trigger_id: &str,
+    response_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let refusal = match app.topic_form_view(user, pair_id).await? {
+        Ok(form) => match slack
+            .open_modal(
+                trigger_id,
+                forms::topic_form_modal(&form, &app.settings.commands),
+            )
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open the topic form");
+                tr0(app.lang(form.locale), "topic-form-failed")
             }
         },
         Err(text) => text,
@@ -453,9 +467,6 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         return Ack::Refused("bad view_submission");
     };
     let form = forms::read_thanks_form(&sub.view.state["values"]);
-    let affected: Vec<UserId> = std::iter::once(user.clone())
-        .chain(form.recipients.iter().filter_map(|r| UserId::parse(r).ok()))
-        .collect();
     let app = state.app.clone();
     let key = sub.view.id.clone();
     let submitter = user.clone();
@@ -463,11 +474,28 @@ async fn submit_thanks_form(state: &SlackState, sub: ViewSubmission) -> Ack {
         app.submit_thanks_form(&submitter, &context, &key, form)
             .await
     });
-    let ack = settle_submission(state, user, work).await;
-    if ack == Ack::Empty {
-        refresh_homes(state, affected);
-    }
-    ack
+    settle_submission(state, user, work, "message").await
+}
+
+/// A submitted "Add a topic" form: stored (an empty 200 closes the modal) or refused with the
+/// reason next to the field. Whoever submits must be one of the pair's two people: the pair
+/// id in `private_metadata` is only a claim, checked by the use-case.
+async fn submit_topic_form(state: &SlackState, sub: ViewSubmission) -> Ack {
+    let (Ok(user), Ok(pair_id)) = (
+        UserId::parse(&sub.user.id),
+        sub.view.private_metadata.parse::<i64>(),
+    ) else {
+        return Ack::Refused("bad view_submission");
+    };
+    let text = forms::read_topic_form(&sub.view.state["values"]);
+    let app = state.app.clone();
+    let key = sub.view.id.clone();
+    let submitter = user.clone();
+    let work = tokio::spawn(async move {
+        app.submit_topic_form(&submitter, pair_id, &key, &text)
+            .await
+    });
+    settle_submission(state, user, work, crate::app::TOPIC_FIELD).await
 }
 
 /// A submitted modal. The thanks modal answers within the acknowledgement window: an empty 200
@@ -478,6 +506,9 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
     };
     if sub.view.callback_id == forms::THANKS_FORM {
         return submit_thanks_form(state, sub).await;
+    }
+    if sub.view.callback_id == forms::TOPIC_FORM {
+        return submit_topic_form(state, sub).await;
     }
     if sub.view.callback_id != blocks::THANKS_MODAL {
         tracing::info!("a view otagai did not open was submitted; closed");
@@ -497,16 +528,18 @@ async fn view_submission(state: &SlackState, v: serde_json::Value) -> Ack {
         app.submit_request_thanks(&submitter, request_id, &key, form)
             .await
     });
-    settle_submission(state, user, work).await
+    settle_submission(state, user, work, "message").await
 }
 
-/// Waits for a submission within the acknowledgement window and says what to answer.
+/// Waits for a submission within the acknowledgement window and says what to answer; an
+/// unexpected failure is shown next to `field` (a block of that modal).
 async fn settle_submission(
     state: &SlackState,
     user: UserId,
     mut work: tokio::task::JoinHandle<
         anyhow::Result<Result<(), std::collections::BTreeMap<&'static str, String>>>,
     >,
+    field: &'static str,
 ) -> Ack {
     match tokio::time::timeout(state.ack_timeout, &mut work).await {
         Ok(Ok(Ok(Err(errors)))) => Ack::Json(json!({
@@ -518,14 +551,14 @@ async fn settle_submission(
             tracing::error!(error = ?e, "thanks from a modal failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_lang(state, &user).await, "err-unexpected") },
+                "errors": { (field): tr0(quick_lang(state, &user).await, "err-unexpected") },
             }))
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "thanks task failed");
             Ack::Json(json!({
                 "response_action": "errors",
-                "errors": { "message": tr0(quick_lang(state, &user).await, "err-unexpected") },
+                "errors": { (field): tr0(quick_lang(state, &user).await, "err-unexpected") },
             }))
         }
         // Still working (Slack was slow to say who the recipients are): the modal closes, and
@@ -555,69 +588,33 @@ async fn settle_submission(
     }
 }
 
-/// Someone opened the app's Home: publish their Home tab, in their language (at most once per
-/// event, and throttled per person). The Messages and About tabs need nothing.
+/// Someone opened the app's Home: their Home tab is published again, in their language
+/// (through the Home refresher, throttled per person like every refresh). The Messages and
+/// About tabs need nothing. Each event once: a retry finds it recorded.
 async fn home_opened(state: &SlackState, v: &serde_json::Value, event_id: &str, retry: u32) -> Ack {
     let text = |p: &str| v.pointer(p).and_then(|t| t.as_str()).unwrap_or_default();
-    match state.app.first_time_event(event_id).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::info!(event_id, retry, "repeated event ignored");
-            return Ack::Empty;
-        }
-        Err(e) => {
-            tracing::error!(error = ?e, event_id, "could not record event");
-            return Ack::Retry;
-        }
-    }
     let Ok(user) = UserId::parse(text("/event/user")) else {
         return Ack::Empty;
     };
     if text("/event/tab") != "home" {
-        return Ack::Empty;
-    }
-    publish_home(state, &user);
-    Ack::Empty
-}
-
-/// Publishes `user`'s Home tab now, or once at the end of the throttle interval if it was
-/// published moments ago (in a background task; the caller does not wait).
-pub fn publish_home(state: &SlackState, user: &UserId) {
-    use super::client::HomePlan;
-    let wait = match state.slack.home_throttle.plan(user.as_str()) {
-        HomePlan::Now => None,
-        HomePlan::After(d) => Some(d),
-        HomePlan::Scheduled => return,
-    };
-    let (app, slack, user) = (state.app.clone(), state.slack.clone(), user.clone());
-    tokio::spawn(async move {
-        if let Some(d) = wait {
-            tokio::time::sleep(d).await;
-            slack.home_throttle.publishing(user.as_str());
-        }
-        match app.home_tab(&user).await {
-            Ok(tab) => {
-                if let Err(e) = slack
-                    .publish_home(user.as_str(), home::home_view(&tab, &app.settings.commands))
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not publish the home tab");
-                }
+        // Recorded like any other event, so its retries are recognised.
+        return match state.app.first_time_event(event_id).await {
+            Ok(_) => Ack::Empty,
+            Err(e) => {
+                tracing::error!(error = ?e, event_id, "could not record event");
+                Ack::Retry
             }
-            Err(e) => tracing::error!(error = ?e, "could not build the home tab"),
-        }
-    });
-}
-
-/// Refreshes the Home tabs of those a request may have changed something for (throttled).
-fn refresh_homes(state: &SlackState, users: impl IntoIterator<Item = UserId>) {
-    let mut seen = Vec::new();
-    for u in users {
-        if !seen.contains(&u) {
-            publish_home(state, &u);
-            seen.push(u);
+        };
+    }
+    match state.app.home_opened(&user, event_id).await {
+        Ok(true) => tracing::info!(event_id, retry, "home tab opened"),
+        Ok(false) => tracing::info!(event_id, retry, "repeated event ignored"),
+        Err(e) => {
+            tracing::error!(error = ?e, event_id, "could not ask for the home tab");
+            return Ack::Retry;
         }
     }
+    Ack::Empty
 }
 
 /// What a Slack event means for a help request, if anything.

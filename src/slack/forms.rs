@@ -202,3 +202,52 @@ pub fn read_thanks_form(values: &serde_json::Value) -> ThanksFormInput {
             .map(str::to_owned),
     }
 }
+
+/// The callback_id of the Home tab's "Add a topic" form.
+pub const TOPIC_FORM: &str = "topic_form";
+
+/// The longest topic, as `/1on1 topic` accepts it.
+const MAX_TOPIC_CHARS: u64 = 500;
+
+/// The "Add a topic" form: who the 1on1 is with, and one field. The pair travels in
+/// `private_metadata` and is checked against the submitter when submitted.
+pub fn topic_form_modal(f: &crate::app::TopicFormView, commands: &CommandNames) -> SlackView {
+    let l = Lang::new(f.locale, commands);
+    let with = tr(l, "topic-form-with", &[("other", f.other.mention().into())]);
+    let blocks: Vec<SlackBlock> = vec![
+        SlackBlock::Context(SlackContextBlock::new(vec![
+            SlackContextBlockElement::MarkDown(
+                SlackBlockMarkDownText::new(with).with_verbatim(true),
+            ),
+        ])),
+        input(
+            crate::app::TOPIC_FIELD,
+            tr0(l, "topic-form-label"),
+            SlackInputBlockElement::PlainTextInput(
+                SlackBlockPlainTextInputElement::new()
+                    .with_action_id(SlackActionId::new(crate::app::TOPIC_FIELD.into()))
+                    .with_multiline(true)
+                    .with_max_length(MAX_TOPIC_CHARS),
+            ),
+        )
+        .into(),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(
+            plain(cut(tr0(l, "topic-form-title"), MAX_TITLE_CHARS)),
+            blocks,
+        )
+        .with_callback_id(SlackCallbackId::new(TOPIC_FORM.into()))
+        .with_private_metadata(f.pair_id.to_string())
+        .with_submit(plain(cut(tr0(l, "topic-form-submit"), MAX_TITLE_CHARS)))
+        .with_close(plain(cut(tr0(l, "form-close"), MAX_TITLE_CHARS))),
+    )
+}
+
+/// The topic as typed (modal input is not escaped).
+pub fn read_topic_form(values: &serde_json::Value) -> String {
+    values[crate::app::TOPIC_FIELD][crate::app::TOPIC_FIELD]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -139,20 +139,32 @@ pub fn home_blocks(h: &HomeTab, commands: &CommandNames) -> Vec<SlackBlock> {
             }
             blocks.push(section(&lines.join("\n")));
         }
+        // Held it today and Snooze for the manager; a topic for the next 1on1 for both.
+        let mut buttons: Vec<SlackActionBlockElement> = Vec::new();
         if p.as_manager {
-            blocks.push(SlackBlock::Actions(SlackActionsBlock::new(vec![
+            buttons.push(
                 button(
                     tr0(l, "oneonone-button-held"),
                     ButtonAction::Held { pair_id: p.pair_id },
                 )
                 .into(),
+            );
+            buttons.push(
                 button(
                     tr0(l, "oneonone-button-snooze"),
                     ButtonAction::Snooze { pair_id: p.pair_id },
                 )
                 .into(),
-            ])));
+            );
         }
+        buttons.push(
+            button(
+                tr0(l, "home-add-topic"),
+                ButtonAction::TopicOpen { pair_id: p.pair_id },
+            )
+            .into(),
+        );
+        blocks.push(SlackBlock::Actions(SlackActionsBlock::new(buttons)));
     }
     blocks.extend(tail);
     blocks.truncate(MAX_HOME_BLOCKS);

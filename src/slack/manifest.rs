@@ -65,6 +65,10 @@ const SCOPE_COMMENTS: &[(&str, &str)] = &[
         "is someone a bot or deactivated, which language do they read, and their\n      # time zone (1on1 reminders go out at 09:30 where the manager is).",
     ),
     (
+        "usergroups:read",
+        "experts named as a user group see their topics' unanswered questions on\n      # the Home tab.",
+    ),
+    (
         "channels:history",
         "message.channels / message.groups: replies in the threads of the bot's question posts\n      # (a question is answered), in public and private help channels the bot is a member of.",
     ),

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod ask;
 pub mod budget;
 pub mod forget;
+pub mod home;
 pub mod invitations;
 pub mod outbox;
 pub mod pairs;

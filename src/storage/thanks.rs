@@ -169,7 +169,17 @@ pub struct HistoryItem {
     pub others: Vec<UserId>,
     pub points_each: i64,
     pub message: String,
+    /// The company values it named.
+    pub values: Vec<String>,
     pub created_at_ms: i64,
+}
+
+/// The company values thanks `id` named, in the order they are stored.
+async fn values_of(conn: &mut Conn, id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT value FROM thanks_values WHERE thanks_id = $1 ORDER BY value")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
 }
 
 /// The last `limit` thanks `user` gave.
@@ -201,6 +211,7 @@ pub async fn given_by(
                 .collect(),
             points_each: r.try_get("points_each")?,
             message: r.try_get("message")?,
+            values: values_of(conn, id).await?,
             created_at_ms: r.try_get("created_at")?,
         });
     }
@@ -214,7 +225,7 @@ pub async fn received_by(
     limit: i64,
 ) -> sqlx::Result<Vec<HistoryItem>> {
     let rows = sqlx::query(
-        "SELECT t.giver, t.message, t.points_each, t.created_at FROM thanks t \
+        "SELECT t.id, t.giver, t.message, t.points_each, t.created_at FROM thanks t \
          JOIN thanks_recipients r ON r.thanks_id = t.id WHERE r.recipient = $1 \
          ORDER BY t.id DESC LIMIT $2",
     )
@@ -222,17 +233,18 @@ pub async fn received_by(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let giver: String = r.try_get("giver")?;
-            Ok(HistoryItem {
-                others: UserId::parse(&giver).into_iter().collect(),
-                points_each: r.try_get("points_each")?,
-                message: r.try_get("message")?,
-                created_at_ms: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let giver: String = r.try_get("giver")?;
+        out.push(HistoryItem {
+            others: UserId::parse(&giver).into_iter().collect(),
+            points_each: r.try_get("points_each")?,
+            message: r.try_get("message")?,
+            values: values_of(conn, r.try_get("id")?).await?,
+            created_at_ms: r.try_get("created_at")?,
+        });
+    }
+    Ok(out)
 }
 
 /// One ledger row as exported.

@@ -66,6 +66,8 @@ pub enum Scripted {
 #[derive(Default)]
 struct FakeState {
     users: HashMap<String, Value>,
+    /// User groups (`S…`) and their members, for usergroups.users.list.
+    groups: HashMap<String, Vec<String>>,
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Scripted>>,
     /// Every users.info answer waits this long (a slow Slack).
@@ -153,6 +155,14 @@ impl FakeSlack {
         self.put_user(
             id,
             json!({ "id": id, "name": id.to_lowercase(), "is_bot": false, "deleted": true }),
+        );
+    }
+
+    /// A user group (`S…`) with these members.
+    pub fn add_group(&self, id: &str, members: &[&str]) {
+        self.state.lock().unwrap().groups.insert(
+            id.to_owned(),
+            members.iter().map(|m| (*m).to_owned()).collect(),
         );
     }
 
@@ -467,6 +477,17 @@ async fn api(
             match state.lock().unwrap().users.get(id) {
                 Some(u) => json!({ "ok": true, "user": u }),
                 None => json!({ "ok": false, "error": "user_not_found" }),
+            }
+        }
+        // As Slack answers: the members' IDs; an unknown group is `no_such_subteam`.
+        "usergroups.users.list" => {
+            let id = fields
+                .get("usergroup")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match state.lock().unwrap().groups.get(id) {
+                Some(members) => json!({ "ok": true, "users": members }),
+                None => json!({ "ok": false, "error": "no_such_subteam" }),
             }
         }
         "chat.postMessage" => {

@@ -1,8 +1,9 @@
 //! The Home tab end to end: `app_home_opened` in, `views.publish` out, in the viewer's
-//! language; a first-use view, a giver, a manager with an overdue report, an admin; refreshed
+//! language; a first-use view, a giver (values shown), a manager with an overdue report, an admin; refreshed
 //! after a change and throttled; within 100 blocks; private notes never shown.
 
 use crate::both_backends;
+use crate::fake_slack::Scripted;
 use crate::helpers::*;
 use crate::one_on_one::{add_pair, one_on_one_at, people};
 use crate::thanks_form::{assert_views_within_limits, view_of};
@@ -18,6 +19,9 @@ both_backends!(
     an_expert_sees_the_unanswered_questions_of_their_topics,
     a_thanks_refreshes_the_recipients_tab_and_a_burst_is_throttled,
     many_items_stay_within_the_hundred_block_limit_with_and_n_more,
+    a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may,
+    experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab,
+    a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -28,6 +32,7 @@ async fn home_app(backend: Backend) -> TestApp {
         Options {
             settings: Box::new(|s| {
                 s.bonus.admins = vec![UserId::parse("UADMIN").unwrap()];
+                s.bonus.values = vec!["teamwork".into(), "ownership".into()];
             }),
             ..Options::default()
         },
@@ -105,7 +110,7 @@ async fn a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped(
     let reply = app
         .thanks(
             "UGIVER",
-            "<@UBOB> +10 fixed the &lt;!channel&gt; alert before the release",
+            "<@UBOB> +10 fixed the &lt;!channel&gt; alert before the release #teamwork #ownership",
         )
         .await;
     assert!(reply.contains("<@UBOB>"), "{reply}");
@@ -113,13 +118,21 @@ async fn a_giver_sees_budget_points_and_recent_thanks_with_hostile_text_escaped(
     let view = open_home(&app, "UGIVER").await;
     let text = shown(&view);
     assert!(text.contains("390"), "budget left: {text}");
-    assert!(text.contains("<@UBOB>") && text.contains("(+10)"), "{text}");
+    // Who, what, points and values.
+    assert!(
+        text.contains("<@UBOB>") && text.contains("(+10) #ownership #teamwork"),
+        "{text}"
+    );
     assert!(!text.contains("<!channel>"), "user text escaped: {text}");
     assert!(text.contains("@channel alert"), "shown, disarmed: {text}");
     assert!(has_button(&view, "thanks_open"));
     let bob = open_home(&app, "UBOB").await;
     let bob_text = shown(&bob);
     assert!(bob_text.contains("<@UGIVER>"), "{bob_text}");
+    assert!(
+        bob_text.contains("(+10) #ownership #teamwork"),
+        "{bob_text}"
+    );
     assert_views_within_limits(&app);
 }
 
@@ -280,5 +293,277 @@ async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backen
         shown(&asker).contains("payslip archive"),
         "their own: {asker}"
     );
+    assert_views_within_limits(&app);
+}
+
+/// The value of the button `action_id` in `view`.
+fn button_value(view: &Value, action_id: &str) -> String {
+    view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["elements"].as_array())
+        .flatten()
+        .find(|e| e["action_id"] == action_id)
+        .and_then(|e| e["value"].as_str())
+        .unwrap_or_else(|| panic!("no {action_id} in {view}"))
+        .to_owned()
+}
+
+/// Submits the topic form as `user`; returns the errors by field (`Null` when it closed).
+async fn submit_topic(app: &TestApp, user: &str, pair: &str, text: &str, view_id: &str) -> Value {
+    let values = json!({ "topic": { "topic": { "type": "plain_text_input", "value": text } } });
+    let resp = app
+        .submit_view_with_id(user, "topic_form", pair, values, view_id)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.unwrap();
+    if body.is_empty() {
+        return Value::Null;
+    }
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["response_action"], "errors", "{v}");
+    v["errors"].clone()
+}
+
+async fn topics(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    sqlx::query_as("SELECT body, added_by FROM topics ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+}
+
+async fn a_report_adds_a_topic_from_the_home_tab_as_the_command_would_and_only_the_pair_may(
+    backend: Backend,
+) {
+    let app = home_app(backend).await;
+    people(&app, &["UOTHER"]);
+    add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
+    app.clock
+        .set(crate::one_on_one::t("2026-10-03T10:00:00+09:00"));
+    let view = open_home(&app, "UREP").await;
+    let pair = button_value(&view, "oneonone_topic_open");
+    // The button opens the form, naming the other person.
+    let trigger = format!("trig-{}", uuid::Uuid::new_v4().simple());
+    let resp = app
+        .press_with_trigger(
+            "UREP",
+            "oneonone_topic_open",
+            &pair,
+            "D0HOME",
+            "1700000000.000100",
+            &app.slack.response_url("home"),
+            &trigger,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+    let form = view_of(&opened[0]);
+    assert_eq!(opened[0]["trigger_id"], trigger.as_str());
+    assert_eq!(form["callback_id"], "topic_form");
+    assert_eq!(form["private_metadata"], pair.as_str());
+    assert!(form.to_string().contains("<@UMGR>"), "{form}");
+    // Someone outside the pair cannot open it either.
+    app.press_with_trigger(
+        "UOTHER",
+        "oneonone_topic_open",
+        &pair,
+        "D0HOME",
+        "1700000000.000100",
+        &app.slack.response_url("other"),
+        "trig-other",
+    )
+    .await;
+    let refusal = app
+        .slack
+        .wait_until(WAIT, "the refusal to UOTHER", || {
+            app.slack.accepted("hooks/other").pop()
+        })
+        .await;
+    assert!(
+        refusal["text"].as_str().unwrap().contains("isn't yours"),
+        "{refusal}"
+    );
+    assert_eq!(app.slack.accepted("views.open").len(), 1);
+
+    // The command's rules, each as an error on the field, nothing stored.
+    let empty = submit_topic(&app, "UREP", &pair, "   ", "VT0").await;
+    assert!(
+        empty["topic"].as_str().unwrap().contains("Write what"),
+        "{empty}"
+    );
+    let long = submit_topic(&app, "UREP", &pair, &"x".repeat(501), "VT0").await;
+    assert!(long["topic"].as_str().unwrap().contains("500"), "{long}");
+    // The pair in private_metadata is a claim, checked against whoever submits.
+    let outsider = submit_topic(&app, "UOTHER", &pair, "let me in", "VT9").await;
+    assert!(
+        outsider["topic"].as_str().unwrap().contains("isn't yours"),
+        "{outsider}"
+    );
+    let forged = submit_topic(&app, "UREP", "999999", "elsewhere", "VT8").await;
+    assert!(forged["topic"].is_string(), "{forged}");
+    assert!(topics(&app).await.is_empty());
+
+    // Stored as typed, once per view however often Slack sends it.
+    for _ in 0..2 {
+        let ok = submit_topic(&app, "UREP", &pair, "  <!channel> career growth  ", "VT1").await;
+        assert!(ok.is_null(), "{ok}");
+    }
+    // The manager may add one too; and the command stores the same way.
+    assert!(
+        submit_topic(&app, "UMGR", &pair, "the move", "VT2")
+            .await
+            .is_null()
+    );
+    app.command("UREP", "/1on1", "topic <@UMGR> &lt;!channel&gt; by command")
+        .await;
+    assert_eq!(
+        topics(&app).await,
+        vec![
+            ("<!channel> career growth".to_owned(), "UREP".to_owned()),
+            ("the move".to_owned(), "UMGR".to_owned()),
+            ("<!channel> by command".to_owned(), "UREP".to_owned()),
+        ]
+    );
+    past_throttle().await;
+    let after = open_home(&app, "UREP").await;
+    let text = shown(&after);
+    assert!(text.contains("@channel career growth"), "{text}");
+    assert!(!text.contains("<!channel>"), "{text}");
+    let manager = open_home(&app, "UMGR").await;
+    assert!(shown(&manager).contains("career growth"), "{manager}");
+    assert_eq!(button_value(&manager, "oneonone_topic_open"), pair);
+    assert_views_within_limits(&app);
+}
+
+async fn experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab(
+    backend: Backend,
+) {
+    let topic = |expert: &str| otagai::config::AskTopic {
+        channel: None,
+        experts: vec![otagai::domain::Expert::parse(expert).unwrap()],
+    };
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(move |s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert("payroll".into(), topic("S0PAY"));
+                s.ask.topics.insert("it".into(), topic("S0IT"));
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UASKER", "UPAY1", "UPAY2", "UIT1", "UOTHER"]);
+    app.slack.add_group("S0PAY", &["UPAY1", "UPAY2"]);
+    app.slack.add_group("S0IT", &["UIT1"]);
+    app.command(
+        "UASKER",
+        "/ask",
+        "#payroll Where is the payslip archive kept?",
+    )
+    .await;
+    app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    let view = open_home(&app, "UPAY2").await;
+    assert!(shown(&view).contains("payslip archive"), "{view}");
+    let other = open_home(&app, "UOTHER").await;
+    assert!(!shown(&other).contains("payslip archive"), "{other}");
+    // Membership is asked for once and then cached.
+    let first = open_home(&app, "UPAY1").await;
+    assert!(shown(&first).contains("payslip archive"), "{first}");
+    let asked = app.slack.accepted("usergroups.users.list");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0]["usergroup"], "S0PAY");
+
+    // Slack slow to name a group's members: the tab comes anyway, without that group's
+    // questions, well before Slack answers.
+    app.command("UASKER", "/ask", "#it The VPN drops every hour")
+        .await;
+    app.slack.wait_posts_in("C0HELP", 2, WAIT).await;
+    app.slack.script(
+        "usergroups.users.list",
+        Scripted::Delay(Duration::from_secs(20)),
+    );
+    let started = std::time::Instant::now();
+    let slow = open_home(&app, "UIT1").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!shown(&slow).contains("VPN drops"), "{slow}");
+    // Once Slack answers again, the member sees it.
+    past_throttle().await;
+    let later = open_home(&app, "UIT1").await;
+    assert!(shown(&later).contains("VPN drops"), "{later}");
+    assert!(!shown(&later).contains("payslip archive"), "{later}");
+    assert_views_within_limits(&app);
+}
+
+/// Waits for a publish of `user`'s tab beyond the first `after`, whose blocks contain `want`.
+async fn wait_publish(app: &TestApp, user: &str, after: usize, want: &str) -> Value {
+    app.slack
+        .wait_until(WAIT, &format!("a refresh of {user} showing {want}"), || {
+            publishes_for(app, user)
+                .into_iter()
+                .skip(after)
+                .find(|v| shown(v).contains(want))
+        })
+        .await
+}
+
+async fn a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change(
+    backend: Backend,
+) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            settings: Box::new(|s| {
+                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
+                s.ask.topics.insert(
+                    "payroll".into(),
+                    otagai::config::AskTopic {
+                        channel: None,
+                        experts: vec![otagai::domain::Expert::parse("UPAY1").unwrap()],
+                    },
+                );
+            }),
+            ..Options::default()
+        },
+    )
+    .await;
+    people(&app, &["UMGR", "UREP", "UASKER", "UPAY1", "UHELPER"]);
+    add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
+    // Accepting the invitation put the pair on both tabs, unopened.
+    wait_publish(&app, "UMGR", 0, "<@UREP>").await;
+    wait_publish(&app, "UREP", 0, "<@UMGR>").await;
+    past_throttle().await;
+
+    // `/1on1 done` typed by the manager: the report's tab shows it, without opening it.
+    let before = publishes_for(&app, "UREP").len();
+    let done = one_on_one_at(&app, "2026-10-02T10:00:00+09:00", "UMGR", "done <@UREP>").await;
+    assert!(done.contains("<@UREP>"), "{done}");
+    let rep = wait_publish(&app, "UREP", before, "2026-10-02").await;
+    assert!(shown(&rep).contains("<@UMGR>"), "{rep}");
+
+    // A new question reaches its expert's tab; a 👀 by someone else refreshes the asker's.
+    app.command(
+        "UASKER",
+        "/ask",
+        "#payroll Where is the payslip archive kept?",
+    )
+    .await;
+    let post = app.slack.wait_posts_in("C0HELP", 1, WAIT).await;
+    wait_publish(&app, "UPAY1", 0, "payslip archive").await;
+    let asker = wait_publish(&app, "UASKER", 0, "payslip archive").await;
+    assert!(shown(&asker).contains("(open)"), "{asker}");
+    let seen = publishes_for(&app, "UASKER").len();
+    let resp = app.reaction("UHELPER", "C0HELP", &post[0].ts, "eyes").await;
+    assert_eq!(resp.status(), 200);
+    wait_publish(&app, "UASKER", seen, "(taken)").await;
+    // Nobody opened a tab in this test: every publish came from a change.
+    assert!(app.slack.accepted("views.publish").len() >= 5);
     assert_views_within_limits(&app);
 }

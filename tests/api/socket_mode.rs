@@ -16,6 +16,8 @@ both_backends!(
     on_disconnect_a_new_connection_opens_at_once_and_the_old_one_still_answers,
     a_dropped_connection_reconnects_and_a_resent_envelope_acts_once,
     a_resent_event_acts_once,
+    the_home_tab_is_published_when_opened_over_socket_mode_and_refreshed_after_a_thanks,
+    the_thanks_form_over_socket_mode_refuses_by_field_and_a_double_submit_gives_one_thanks,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -258,4 +260,153 @@ async fn a_resent_event_acts_once(backend: Backend) {
         1,
         "the post redrawn once"
     );
+}
+
+/// The views.publish calls for `user`, their views.
+fn home_views(app: &TestApp, user: &str) -> Vec<Value> {
+    app.slack
+        .accepted("views.publish")
+        .into_iter()
+        .filter(|c| c["user_id"] == user)
+        .map(|c| crate::thanks_form::view_of(&c))
+        .collect()
+}
+
+async fn the_home_tab_is_published_when_opened_over_socket_mode_and_refreshed_after_a_thanks(
+    backend: Backend,
+) {
+    let app = spawn_socket_app(backend).await;
+    app.slack.add_user("UJA", "ja-JP");
+    let opened = |user: &str| {
+        json!({ "type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
+                "event_ts": fresh_ts() })
+    };
+    app.socket().send(
+        0,
+        event_envelope("env-home-1", "EvHOME1", opened("UBOB"), 0),
+    );
+    let ack = app.socket().wait_ack("env-home-1", WAIT).await;
+    assert_eq!(ack.frame, json!({ "envelope_id": "env-home-1" }));
+    let bob = app
+        .slack
+        .wait_until(WAIT, "UBOB's home tab", || home_views(&app, "UBOB").pop())
+        .await;
+    assert_eq!(bob["type"], "home");
+    assert!(bob["blocks"].to_string().contains("/thanks @alex"), "{bob}");
+    app.socket()
+        .send(0, event_envelope("env-home-2", "EvHOME2", opened("UJA"), 0));
+    let ja = app
+        .slack
+        .wait_until(WAIT, "UJA's home tab", || home_views(&app, "UJA").pop())
+        .await;
+    assert!(ja["blocks"].to_string().contains("ようこそ"), "{ja}");
+    // A thanks over Socket Mode refreshes the recipient's tab, unopened.
+    tokio::time::sleep(Duration::from_millis(5200)).await;
+    app.socket().send(
+        0,
+        command_envelope(
+            "env-thanks",
+            "UGIVER",
+            "/thanks",
+            "<@UBOB> +5 reviewed my PR within the hour",
+            "trig-sock-home",
+            &app.slack.response_url("trig-sock-home"),
+        ),
+    );
+    app.socket().wait_ack("env-thanks", WAIT).await;
+    let refreshed = app
+        .slack
+        .wait_until(WAIT, "UBOB's refreshed tab", || {
+            home_views(&app, "UBOB")
+                .into_iter()
+                .find(|v| v["blocks"].to_string().contains("reviewed my PR"))
+        })
+        .await;
+    assert!(
+        refreshed["blocks"].to_string().contains("<@UGIVER>"),
+        "{refreshed}"
+    );
+    crate::thanks_form::assert_views_within_limits(&app);
+}
+
+/// A `view_submission` of the thanks form as Slack sends it over Socket Mode.
+fn form_submission(view_id: &str, metadata: &str, points: &str) -> Value {
+    json!({
+        "type": "view_submission",
+        "team": { "id": "T0TEST", "domain": "otagai-test" },
+        "user": { "id": "UGIVER", "username": "ugiver", "team_id": "T0TEST" },
+        "api_app_id": "A0OTAGAI",
+        "trigger_id": format!("trig-{view_id}"),
+        "view": {
+            "id": view_id, "team_id": "T0TEST", "type": "modal", "callback_id": "thanks_form",
+            "private_metadata": metadata,
+            "state": { "values": {
+                "recipients": { "recipients": { "type": "multi_users_select", "selected_users": ["UBOB"] } },
+                "message": { "message": { "type": "plain_text_input", "value": "Your review caught the bug before the release" } },
+                "points": { "points": { "type": "plain_text_input", "value": points } }
+            } },
+            "hash": "h", "title": { "type": "plain_text", "text": "t" }, "blocks": [],
+            "root_view_id": view_id, "app_id": "A0OTAGAI", "bot_id": "B0OTAGAI"
+        },
+        "response_urls": []
+    })
+}
+
+async fn the_thanks_form_over_socket_mode_refuses_by_field_and_a_double_submit_gives_one_thanks(
+    backend: Backend,
+) {
+    let app = spawn_socket_app(backend).await;
+    // `/thanks` alone opens the form on the envelope's trigger_id.
+    app.socket().send(
+        0,
+        command_envelope(
+            "env-form",
+            "UGIVER",
+            "/thanks",
+            "",
+            "trig-sock-form",
+            &app.slack.response_url("trig-sock-form"),
+        ),
+    );
+    let ack = app.socket().wait_ack("env-form", WAIT).await;
+    assert_eq!(ack.frame, json!({ "envelope_id": "env-form" }));
+    let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+    assert_eq!(opened[0]["trigger_id"], "trig-sock-form");
+    let form = crate::thanks_form::view_of(&opened[0]);
+    assert_eq!(form["callback_id"], "thanks_form");
+    let metadata = form["private_metadata"].as_str().unwrap().to_owned();
+
+    // Points that are not a number: an error next to the field, in the ack; nothing changed.
+    app.socket().send(
+        0,
+        interactive_envelope("env-bad", form_submission("VSOCKF", &metadata, "lots")),
+    );
+    let ack = app.socket().wait_ack("env-bad", WAIT).await;
+    assert_eq!(
+        ack.frame["payload"]["response_action"], "errors",
+        "{}",
+        ack.frame
+    );
+    assert!(
+        ack.frame["payload"]["errors"]["points"].is_string(),
+        "{}",
+        ack.frame
+    );
+    assert_eq!(count(&app, "thanks").await, 0);
+
+    // Submitted twice (a double click, or Slack re-sending): one thanks, paid once.
+    for env in ["env-ok-1", "env-ok-2"] {
+        app.socket().send(
+            0,
+            interactive_envelope(env, form_submission("VSOCKF", &metadata, "10")),
+        );
+        let ack = app.socket().wait_ack(env, WAIT).await;
+        assert_eq!(ack.frame, json!({ "envelope_id": env }), "the modal closes");
+    }
+    app.slack.wait_posts_in("C0GENERAL", 1, WAIT).await;
+    wait_outbox_idle(&app).await;
+    assert_eq!(count(&app, "thanks").await, 1);
+    assert_eq!(app.slack.posts_in("C0GENERAL").len(), 1);
+    app.assert_ledger_consistent().await;
+    crate::thanks_form::assert_views_within_limits(&app);
 }

@@ -147,8 +147,11 @@ impl App {
             &[("channel", format!("<#{channel}>").into())],
         );
         requests::save_reply(&mut tx, &key, &text).await?;
+        let experts = self.person_experts(topic.as_deref());
+        self.refresh_homes(&mut tx, std::iter::once(&req.user).chain(&experts))
+            .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         // Neither the asker nor the question in the log: the request id is enough to trace it.
         tracing::info!(request = id, anonymous, "question posted");
         Ok(Reply::new(text))

@@ -228,8 +228,17 @@ impl App {
             )
             .await?;
         }
+        // The asker's open questions, the helper's and the experts' lists of waiting ones.
+        let experts = self.person_experts(r.topic.as_deref());
+        self.refresh_homes(
+            &mut tx,
+            std::iter::once(&r.asker)
+                .chain(std::iter::once(by))
+                .chain(&experts),
+        )
+        .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         tracing::info!(request = r.id, state = t.state.as_str(), "request changed");
         Ok(TrackOutcome::Done(t.state))
     }

@@ -237,6 +237,8 @@ impl App {
             )
             .await?;
             invitations::close(&mut tx, inv.id, "accepted", now_ms).await?;
+            // A new pair on both people's Home tabs.
+            self.refresh_homes(&mut tx, [&manager, user]).await?;
             admin::audit(
                 &mut tx,
                 user,
@@ -278,7 +280,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok((reply, true))
     }
 

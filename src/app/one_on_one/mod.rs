@@ -64,11 +64,7 @@ impl App {
                 }
             }
         };
-        Ok(Reply {
-            text,
-            private,
-            changed: Vec::new(),
-        })
+        Ok(Reply { text, private })
     }
 
     /// A person's time zone: their Slack profile's when known, else the organisation's.
@@ -89,10 +85,15 @@ impl App {
     /// Starts the transaction of a command that changes something. `Err(reply)` when this
     /// request was handled before (a retry or double submit): answer the same, change nothing.
     async fn begin_once(&self, req: &CommandRequest) -> anyhow::Result<Result<Tx, String>> {
+        self.begin_once_key(&format!("command:{}", req.request_key))
+            .await
+    }
+
+    /// [`Self::begin_once`] for any idempotency key (a form's view id).
+    async fn begin_once_key(&self, key: &str) -> anyhow::Result<Result<Tx, String>> {
         let mut tx = self.store.begin().await?;
-        let key = format!("command:{}", req.request_key);
         let now_ms = storage::millis(self.clock.now());
-        match requests::claim(&mut tx, &key, now_ms).await? {
+        match requests::claim(&mut tx, key, now_ms).await? {
             requests::Claim::New => Ok(Ok(tx)),
             requests::Claim::Seen(reply) => {
                 tx.rollback().await?;
@@ -104,14 +105,24 @@ impl App {
     /// Commits a command's transaction with the reply a retry should get.
     async fn finish_once(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         req: &CommandRequest,
         reply: String,
     ) -> anyhow::Result<String> {
-        let key = format!("command:{}", req.request_key);
-        requests::save_reply(&mut tx, &key, &reply).await?;
+        self.finish_once_key(tx, &format!("command:{}", req.request_key), reply)
+            .await
+    }
+
+    /// [`Self::finish_once`] for any idempotency key.
+    async fn finish_once_key(
+        &self,
+        mut tx: Tx,
+        key: &str,
+        reply: String,
+    ) -> anyhow::Result<String> {
+        requests::save_reply(&mut tx, key, &reply).await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(reply)
     }
 
@@ -165,6 +176,8 @@ impl App {
                     pair.cadence = c;
                     pair.due_on = pair.facts().due_on();
                     pairs::update_schedule(&mut tx, &pair).await?;
+                    self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                        .await?;
                     admin::audit(
                         &mut tx,
                         me,
@@ -232,6 +245,7 @@ impl App {
                         return self.already_paired(l, me, report, is_admin).await;
                     }
                     added?;
+                    self.refresh_homes(&mut tx, [me, report]).await?;
                     admin::audit(
                         &mut tx,
                         me,
@@ -318,6 +332,8 @@ impl App {
         let mine = pairs::active_pair_of_report(&mut tx, me).await?;
         if let Some(pair) = mine.filter(|p| &p.manager == report) {
             pairs::end_pair(&mut tx, pair.id, now_ms).await?;
+            self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                .await?;
             admin::audit(
                 &mut tx,
                 me,
@@ -333,6 +349,8 @@ impl App {
         let reply = match pairs::active_pair_of_report(&mut tx, report).await? {
             Some(pair) if &pair.manager == me || is_admin => {
                 pairs::end_pair(&mut tx, pair.id, now_ms).await?;
+                self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                    .await?;
                 admin::audit(
                     &mut tx,
                     me,
@@ -370,6 +388,8 @@ impl App {
             Some(pair) if &pair.manager == me => match apply_rhythm(l, pair, change, today) {
                 Ok((pair, reply)) => {
                     pairs::update_schedule(&mut tx, &pair).await?;
+                    self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                        .await?;
                     reply
                 }
                 Err(refusal) => refusal,
@@ -393,6 +413,8 @@ impl App {
                 match apply_rhythm(l, pair, Rhythm::Snooze(SnoozeFor::Days(2)), today) {
                     Ok((pair, reply)) => {
                         pairs::update_schedule(&mut tx, &pair).await?;
+                        self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                            .await?;
                         reply
                     }
                     Err(refusal) => refusal,
@@ -401,6 +423,7 @@ impl App {
             _ => tr0(l, "oneonone-pair-gone"),
         };
         tx.commit().await?;
+        self.committed();
         Ok(reply)
     }
 

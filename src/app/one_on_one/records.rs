@@ -106,7 +106,7 @@ impl App {
             None => tr0(l, "oneonone-pair-gone"),
         };
         tx.commit().await?;
-        self.outbox_wake.notify_one();
+        self.committed();
         Ok(reply)
     }
 
@@ -154,6 +154,9 @@ impl App {
         }
         updated.due_on = updated.facts().due_on();
         pairs::update_schedule(tx, &updated).await?;
+        // The pair's line (last 1on1, next due day), its topics now attached to the meeting.
+        self.refresh_homes(tx, [&pair.manager, &pair.report])
+            .await?;
         let topics = pairs::attach_topics(tx, pair.id, meeting).await?;
         let recent = today
             .checked_sub_days(Days::new(PULSE_WITHIN_DAYS))
@@ -216,8 +219,18 @@ impl App {
         other: &UserId,
         text: &str,
     ) -> anyhow::Result<String> {
-        self.add_item(req, l, other, text, ItemKind::ActionItem)
-            .await
+        let key = format!("command:{}", req.request_key);
+        let added = self
+            .add_item(
+                &req.user,
+                l,
+                PairRef::With(other),
+                text,
+                ItemKind::ActionItem,
+                &key,
+            )
+            .await?;
+        Ok(added.unwrap_or_else(|refusal| refusal))
     }
 
     pub(super) async fn add_topic(
@@ -227,53 +240,105 @@ impl App {
         other: &UserId,
         text: &str,
     ) -> anyhow::Result<String> {
-        self.add_item(req, l, other, text, ItemKind::Topic).await
+        let key = format!("command:{}", req.request_key);
+        let added = self
+            .add_item(
+                &req.user,
+                l,
+                PairRef::With(other),
+                text,
+                ItemKind::Topic,
+                &key,
+            )
+            .await?;
+        Ok(added.unwrap_or_else(|refusal| refusal))
     }
 
+    /// A topic for pair `pair_id`'s next 1on1, by one of its two people (the Home tab's
+    /// "Add a topic" form): the same rules and storage as `/1on1 topic`. `key` identifies the
+    /// submission, so a retry adds nothing twice. `Err` says why nothing was added.
+    pub(crate) async fn add_topic_to_pair(
+        &self,
+        me: &UserId,
+        l: Lang<'_>,
+        pair_id: i64,
+        text: &str,
+        key: &str,
+    ) -> anyhow::Result<Result<String, String>> {
+        self.add_item(me, l, PairRef::Id(pair_id), text, ItemKind::Topic, key)
+            .await
+    }
+
+    /// Adds an action item or a topic to the active pair of `me` and the other person, once
+    /// per `key`. `Ok` is the confirmation (or the one a repeat of `key` got), `Err` the
+    /// refusal: empty or too long, or no such pair of theirs.
     async fn add_item(
         &self,
-        req: &CommandRequest,
+        me: &UserId,
         l: Lang<'_>,
-        other: &UserId,
+        pair: PairRef<'_>,
         text: &str,
         kind: ItemKind,
-    ) -> anyhow::Result<String> {
-        let me = &req.user;
+        key: &str,
+    ) -> anyhow::Result<Result<String, String>> {
         let text = text.trim();
+        if text.is_empty() {
+            return Ok(Err(tr0(
+                l,
+                match kind {
+                    ItemKind::ActionItem => "err-oneonone-no-todo-text",
+                    ItemKind::Topic => "err-oneonone-no-topic-text",
+                },
+            )));
+        }
         if text.chars().count() > MAX_ITEM_CHARS {
-            return Ok(tr(
+            return Ok(Err(tr(
                 l,
                 "oneonone-too-long",
                 &[("max", (MAX_ITEM_CHARS as i64).into())],
-            ));
+            )));
         }
         let now_ms = storage::millis(self.clock.now());
-        let mut tx = match self.begin_once(req).await? {
+        let mut tx = match self.begin_once_key(key).await? {
             Ok(tx) => tx,
-            Err(reply) => return Ok(reply),
+            Err(reply) => return Ok(Ok(reply)),
         };
-        let reply = match pairs::pair_between(&mut tx, me, other).await? {
-            None => no_pair(l, other),
-            Some(pair) => match kind {
-                ItemKind::ActionItem => {
-                    let id = pairs::add_action_item(&mut tx, pair.id, text, me, now_ms).await?;
-                    tr(
-                        l,
-                        "oneonone-todo-added",
-                        &[("id", id.into()), ("other", other.mention().into())],
-                    )
-                }
-                ItemKind::Topic => {
-                    pairs::add_topic(&mut tx, pair.id, text, me, now_ms).await?;
-                    tr(
-                        l,
-                        "oneonone-topic-added",
-                        &[("other", other.mention().into())],
-                    )
-                }
-            },
+        // The caller must be one of the pair's two people, whatever the request names.
+        let found = match pair {
+            PairRef::With(other) => pairs::pair_between(&mut tx, me, other).await?,
+            PairRef::Id(id) => pairs::lock(&mut tx, id)
+                .await?
+                .filter(|p| &p.manager == me || &p.report == me),
         };
-        self.finish_once(tx, req, reply).await
+        let Some(found) = found else {
+            tx.rollback().await?;
+            return Ok(Err(match pair {
+                PairRef::With(other) => no_pair(l, other),
+                PairRef::Id(_) => tr0(l, "oneonone-pair-gone"),
+            }));
+        };
+        let other = found.other(me).clone();
+        self.refresh_homes(&mut tx, [&found.manager, &found.report])
+            .await?;
+        let reply = match kind {
+            ItemKind::ActionItem => {
+                let id = pairs::add_action_item(&mut tx, found.id, text, me, now_ms).await?;
+                tr(
+                    l,
+                    "oneonone-todo-added",
+                    &[("id", id.into()), ("other", other.mention().into())],
+                )
+            }
+            ItemKind::Topic => {
+                pairs::add_topic(&mut tx, found.id, text, me, now_ms).await?;
+                tr(
+                    l,
+                    "oneonone-topic-added",
+                    &[("other", other.mention().into())],
+                )
+            }
+        };
+        Ok(Ok(self.finish_once_key(tx, key, reply).await?))
     }
 
     pub(super) async fn list_todos(&self, me: &UserId, l: Lang<'_>) -> anyhow::Result<String> {
@@ -318,6 +383,10 @@ impl App {
                 if closed || !pairs::close_action_item(&mut tx, id, me, now_ms).await? {
                     tr(l, "oneonone-todo-already", &[("id", id.into())])
                 } else {
+                    if let Some(pair) = pairs::pair_by_id(&mut tx, item.pair_id).await? {
+                        self.refresh_homes(&mut tx, [&pair.manager, &pair.report])
+                            .await?;
+                    }
                     tr(
                         l,
                         "oneonone-todo-closed",
@@ -331,6 +400,7 @@ impl App {
             _ => tr(l, "oneonone-todo-unknown", &[("id", id.into())]),
         };
         tx.commit().await?;
+        self.committed();
         Ok(reply)
     }
 
@@ -372,6 +442,13 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// Which pair an item is for: the one with this person, or this one by id (a form).
+#[derive(Debug, Clone, Copy)]
+enum PairRef<'a> {
+    With(&'a UserId),
+    Id(i64),
 }
 
 #[derive(Debug, Clone, Copy)]
