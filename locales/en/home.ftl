@@ -42,7 +42,7 @@ home-admin-late = Questions unanswered past the nudge time: { $n }.
 
 # The Home tab's "Add a topic" form.
 home-add-topic = Add a topic
-home-topic-use-command = Add a topic with `/1on1 topic @someone what to talk about`.
+home-topic-use-command = Add a topic with `{ $cmd-1on1 } topic @someone what to talk about`.
 topic-form-title = Add a topic
 topic-form-submit = Add
 topic-form-label = What would you like to talk about?

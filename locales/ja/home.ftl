@@ -42,7 +42,7 @@ home-admin-late = 催促の時刻を過ぎても未回答の質問: { $n } 件�
 
 # ホームタブの「話題を追加」フォーム。
 home-add-topic = 話題を追加
-home-topic-use-command = 話題は `/1on1 topic @相手 話したいこと` で追加できます。
+home-topic-use-command = 話題は `{ $cmd-1on1 } topic @相手 話したいこと` で追加できます。
 topic-form-title = 話題を追加
 topic-form-submit = 追加
 topic-form-label = 何について話したいですか？
