@@ -106,15 +106,17 @@ impl OutboxWorker {
         &self,
         set: &mut JoinSet<RunDone>,
         run: Run,
-        use_by: tokio::time::Instant,
+        claimed_at: tokio::time::Instant,
         stop: Option<watch::Receiver<bool>>,
     ) -> tokio::task::Id {
+        let lease = self.settings.lease;
         set.spawn(send_run(
             self.store.clone(),
             self.deliver.clone(),
             self.pacer.clone(),
             run,
-            use_by,
+            claimed_at + lease / 2,
+            claimed_at + lease * 3 / 4,
             stop,
         ))
         .id()
@@ -122,7 +124,8 @@ impl OutboxWorker {
 
     /// One step; with `shutdown`, a stop request gives back what has not started.
     async fn step(&self, shutdown: Option<&watch::Receiver<bool>>) -> anyhow::Result<Outcome> {
-        let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
+        let claimed_at = tokio::time::Instant::now();
+        let use_by = claimed_at + self.settings.lease / 2;
         let claimed = self.claim(self.settings.batch_size as usize).await?;
         let mut queue = claimed.into_iter();
         let mut set = JoinSet::new();
@@ -134,7 +137,7 @@ impl OutboxWorker {
             {
                 match queue.next() {
                     Some(run) => {
-                        self.start(&mut set, run, use_by, shutdown.cloned());
+                        self.start(&mut set, run, claimed_at, shutdown.cloned());
                     }
                     None => break,
                 }
@@ -142,7 +145,12 @@ impl OutboxWorker {
             let Some(one) = set.join_next().await else {
                 break;
             };
-            finished.absorb(one?);
+            match one {
+                Ok(one) => finished.absorb(one),
+                // Attempts run as tasks of their own, so this is a bug in the run itself: its
+                // messages come back when their lease runs out, in doubt.
+                Err(e) => tracing::error!(error = %e, "a send run panicked"),
+            }
         }
         // After a stop request or near the lease's end, the runs not started go back to the
         // queue, in order.
@@ -245,7 +253,12 @@ impl OutboxWorker {
                         .as_ref()
                         .map(|m| m.to.rate_scope())
                         .unwrap_or_default();
-                    tracing::warn!(id, ?wait, %scope, "Slack rate limit: this scope waits Retry-After");
+                    tracing::warn!(
+                        id,
+                        ?wait,
+                        method,
+                        "Slack rate limit: this channel or method waits Retry-After"
+                    );
                     self.pacer.limited(&scope, wait, now);
                     soonest(&mut outcome, wait);
                     let next = now_ms + wait.as_millis() as i64;
@@ -324,9 +337,10 @@ impl OutboxWorker {
         Ok(outcome)
     }
 
-    /// The messages of a send task that panicked: each may or may not be in Slack, and it
-    /// counts as an attempt, so a message that makes the sender panic every time ends as
-    /// failed after `max_attempts` instead of stopping the destination for good.
+    /// The messages of a run task that panicked outside its attempts (each attempt is a task of
+    /// its own, whose panic is that message's failure): each may or may not be in Slack, and
+    /// it counts as an attempt, so a run that panics every time ends as failed after
+    /// `max_attempts` instead of stopping its destination for good.
     async fn after_panic(&self, ids: &[i64]) -> anyhow::Result<()> {
         if ids.is_empty() {
             return Ok(());
@@ -346,6 +360,7 @@ impl OutboxWorker {
             )
             .await?;
         }
+        outbox::fail_exhausted_in(&mut tx, ids, self.settings.max_attempts).await?;
         tx.commit().await?;
         self.wake.notify_one();
         Ok(())
@@ -410,7 +425,7 @@ impl OutboxWorker {
             let room = max.saturating_sub(set.len());
             if claim_now && !stopping && room > 0 {
                 let limit = room.min(self.settings.batch_size as usize);
-                let use_by = tokio::time::Instant::now() + self.settings.lease / 2;
+                let claimed_at = tokio::time::Instant::now();
                 match self.claim(limit).await {
                     Ok(runs) => {
                         // A full claim says more may be due: claim again at once.
@@ -428,7 +443,8 @@ impl OutboxWorker {
                             }
                             let ids: Vec<i64> = run.items.iter().map(|c| c.id).collect();
                             sending.extend(ids.iter().copied());
-                            let task = self.start(&mut set, run, use_by, Some(shutdown.clone()));
+                            let task =
+                                self.start(&mut set, run, claimed_at, Some(shutdown.clone()));
                             in_flight.insert(task, ids);
                         }
                         if let Err(e) = outbox::release_many(&self.store, &again, &self.owner).await
@@ -549,13 +565,18 @@ enum Verdict {
 
 /// Sends a destination's run one message after the other, while each goes; stops at the
 /// first that must wait (its retry, a pause), past `use_by`, or when `stop` turns true, and
-/// hands back the rest untried.
+/// hands back the rest untried. Each attempt runs as a task of its own, so a panic in it is
+/// that message's failure (retried in doubt, failed after `max_attempts`) rather than the
+/// run's, and none may outlast `deadline` (three quarters of the lease): one attempt can make
+/// several Slack calls (a lookup, the post, its permalink), and another worker may take the
+/// message over once the lease is gone.
 async fn send_run(
     store: Store,
     deliver: Arc<dyn Deliver>,
     pacer: Arc<Pacer>,
     run: Run,
     use_by: tokio::time::Instant,
+    deadline: tokio::time::Instant,
     stop: Option<watch::Receiver<bool>>,
 ) -> RunDone {
     let mut out = RunDone::default();
@@ -567,7 +588,46 @@ async fn send_run(
             out.untried.push(item.id);
             break;
         }
-        let done = attempt(&store, deliver.as_ref(), &pacer, item).await;
+        let (id, attempts) = (item.id, item.attempts);
+        let message: OutboundMessage = match serde_json::from_str(&item.payload) {
+            Ok(m) => m,
+            Err(e) => {
+                out.done.push(Done {
+                    id,
+                    attempts,
+                    message: None,
+                    verdict: Verdict::Unreadable(e.to_string()),
+                    looked_up: None,
+                });
+                continue;
+            }
+        };
+        let mut task = tokio::spawn(attempt(
+            store.clone(),
+            deliver.clone(),
+            pacer.clone(),
+            item,
+            message.clone(),
+        ));
+        let done = match tokio::time::timeout_at(deadline, &mut task).await {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => {
+                tracing::error!(id, error = %e, "a send panicked");
+                crate::metrics::METRICS
+                    .task_panics
+                    .with_label_values(&["send"])
+                    .inc();
+                lost(id, attempts, message, "the send panicked")
+            }
+            Err(_) => {
+                task.abort();
+                tracing::warn!(
+                    id,
+                    "a send outlasted its claim; it will be looked for and retried"
+                );
+                lost(id, attempts, message, "the send outlasted its claim")
+            }
+        };
         let go_on = done.lets_next_go();
         out.done.push(done);
         if !go_on {
@@ -578,36 +638,45 @@ async fn send_run(
     out
 }
 
-/// Reads and sends one claimed message.
-async fn attempt(store: &Store, deliver: &dyn Deliver, pacer: &Pacer, item: Claimed) -> Done {
-    let message: OutboundMessage = match serde_json::from_str(&item.payload) {
-        Ok(m) => m,
-        Err(e) => {
-            return Done {
-                id: item.id,
-                attempts: item.attempts,
-                message: None,
-                verdict: Verdict::Unreadable(e.to_string()),
-                looked_up: None,
-            };
-        }
-    };
+/// An attempt whose outcome nobody saw: retried (in doubt, so looked for first) like a timeout.
+fn lost(id: i64, attempts: i64, message: OutboundMessage, why: &str) -> Done {
+    Done {
+        id,
+        attempts,
+        message: Some(message),
+        verdict: Verdict::Tried(Err(DeliveryError::Transient(why.into()))),
+        looked_up: None,
+    }
+}
+
+/// Sends one claimed message (read already), unless it is superseded or its scope must wait.
+async fn attempt(
+    store: Store,
+    deliver: Arc<dyn Deliver>,
+    pacer: Arc<Pacer>,
+    item: Claimed,
+    message: OutboundMessage,
+) -> Done {
     let mut looked_up = None;
-    let verdict = match superseded(store, &message).await {
+    let verdict = match superseded(&store, &message).await {
         Ok(true) => Verdict::Superseded,
         Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
             Some(until) => Verdict::Deferred(until),
             None => {
-                let (result, lookup_failed) = send_once(deliver, &item, &message).await;
+                let (result, lookup_failed) = send_once(deliver.as_ref(), &item, &message).await;
                 if lookup_failed {
                     looked_up = Some(Doubt::Unchanged);
                 }
                 Verdict::Tried(result)
             }
         },
-        Err(e) => Verdict::Tried(Err(DeliveryError::Transient(format!(
-            "reading the post's version: {e}"
-        )))),
+        Err(e) => {
+            // Nothing was sent: try again later, no doubt added.
+            looked_up = Some(Doubt::Unchanged);
+            Verdict::Tried(Err(DeliveryError::Transient(format!(
+                "reading the post's version: {e}"
+            ))))
+        }
     };
     Done {
         id: item.id,

@@ -116,7 +116,9 @@ pub async fn claim(
             current = Some(key.clone());
             open = n == 0;
         }
-        open &= free;
+        // A response_url cannot be looked up after a crash (what was sent is resent), so its
+        // messages go one per claim, each recorded before the next is sent.
+        open &= free && !(n > 0 && key.as_deref().is_some_and(|k| k.starts_with("R:")));
         if open {
             chosen.push((key.unwrap_or_else(|| format!("id:{id}")), id));
         }
@@ -342,6 +344,28 @@ pub async fn release_many_in(conn: &mut Conn, ids: &[i64], owner: &str) -> anyho
         placeholders(2, ids.len())
     );
     let mut q = sqlx::query(&sql).bind(owner);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Marks failed those of `ids` still pending that have had `max_attempts` attempts.
+pub async fn fail_exhausted_in(
+    conn: &mut Conn,
+    ids: &[i64],
+    max_attempts: i64,
+) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE outbox SET status = 'failed', lease_owner = NULL, lease_until = NULL \
+         WHERE status = 'pending' AND attempts >= $1 AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(max_attempts);
     for id in ids {
         q = q.bind(*id);
     }

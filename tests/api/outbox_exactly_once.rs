@@ -18,6 +18,8 @@ both_backends!(
     a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried,
     a_lookup_that_fails_keeps_the_message_in_doubt,
     a_send_that_panics_does_not_stop_delivery,
+    a_send_that_never_ends_is_given_up_before_its_claim_runs_out,
+    a_message_that_always_panics_ends_as_failed_and_its_channel_moves_on,
 );
 
 /// Delivers through Slack, then never returns: the process dies before it can record.
@@ -196,6 +198,153 @@ async fn a_lookup_that_fails_keeps_the_message_in_doubt(backend: Backend) {
 
 /// Panics the first time it is asked to send to the channel, as a bug would.
 struct PanicsOnce(Arc<SlackApi>, std::sync::atomic::AtomicBool);
+
+/// Hangs the first time it is asked to send to the channel (a call that never ends).
+struct HangsOnce(Arc<SlackApi>, std::sync::atomic::AtomicBool);
+
+#[async_trait::async_trait]
+impl Deliver for HangsOnce {
+    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+        self.0.deliver(m).await
+    }
+
+    async fn deliver_tagged(
+        &self,
+        m: &OutboundMessage,
+        id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        if matches!(m.to, otagai::outbox::Destination::Channel { .. })
+            && !self.1.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            std::future::pending::<()>().await;
+        }
+        self.0.deliver_tagged(m, id).await
+    }
+
+    async fn find_delivered(
+        &self,
+        m: &OutboundMessage,
+        id: i64,
+    ) -> Result<Option<Delivered>, DeliveryError> {
+        self.0.find_delivered(m, id).await
+    }
+}
+
+/// A send that never ends is given up before its claim does (so no other worker can take
+/// the message over while it is still being sent), and retried in doubt.
+async fn a_send_that_never_ends_is_given_up_before_its_claim_runs_out(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(|s| {
+                s.outbox.lease = Duration::from_secs(2);
+                s.outbox.backoff_base = Duration::from_millis(50);
+            }),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    let worker = OutboxWorker::new(
+        app.store.clone(),
+        Arc::new(HangsOnce(client(&app), Default::default())),
+        app.settings.outbox.clone(),
+        app.app.outbox_wake.clone(),
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    app.app.outbox_wake.notify_one();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.outbox_counts().await != (0, 2, 0) {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
+    assert_eq!(
+        app.slack.calls("conversations.history").len(),
+        1,
+        "looked for before it was sent again"
+    );
+    let _ = stop.send(true);
+    running.await.unwrap();
+}
+
+/// Panics every time it is asked to send to the channel.
+struct AlwaysPanics(Arc<SlackApi>);
+
+#[async_trait::async_trait]
+impl Deliver for AlwaysPanics {
+    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
+        self.0.deliver(m).await
+    }
+
+    async fn deliver_tagged(
+        &self,
+        m: &OutboundMessage,
+        id: i64,
+    ) -> Result<Delivered, DeliveryError> {
+        if matches!(m.to, otagai::outbox::Destination::Channel { .. }) {
+            panic!("a bug this message always meets");
+        }
+        self.0.deliver_tagged(m, id).await
+    }
+}
+
+/// A message that makes the sender panic every time ends as failed after max_attempts, and
+/// the messages after it to the same channel go.
+async fn a_message_that_always_panics_ends_as_failed_and_its_channel_moves_on(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(|s| {
+                s.outbox.max_attempts = 3;
+                s.outbox.backoff_base = Duration::from_millis(10);
+            }),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    let worker = OutboxWorker::new(
+        app.store.clone(),
+        Arc::new(AlwaysPanics(client(&app))),
+        app.settings.outbox.clone(),
+        app.app.outbox_wake.clone(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.outbox_counts().await.0 > 0 {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        worker.try_execute_task().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.outbox_counts().await,
+        (0, 1, 1),
+        "the DM sent, the post failed"
+    );
+}
+
+fn client(app: &TestApp) -> Arc<SlackApi> {
+    Arc::new(
+        SlackApi::new(
+            &app.slack.api_url,
+            BOT_TOKEN,
+            Duration::from_secs(5),
+            app.settings.commands.clone(),
+        )
+        .unwrap(),
+    )
+}
 
 #[async_trait::async_trait]
 impl Deliver for PanicsOnce {

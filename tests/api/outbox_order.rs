@@ -17,7 +17,35 @@ both_backends!(
     a_busy_channel_sends_its_backlog_in_runs_in_the_order_written,
     a_run_stops_at_the_first_message_that_must_wait_and_gives_the_rest_back_untouched,
     a_claim_ends_a_run_before_a_message_another_worker_holds,
+    a_response_url_gets_one_message_per_claim,
 );
+
+/// What a response_url was sent cannot be looked up after a crash, so its messages are
+/// claimed one at a time (each recorded before the next leaves): a crash resends one at most.
+async fn a_response_url_gets_one_message_per_claim(backend: Backend) {
+    let app = spawn_app_with(backend, manual(16)).await;
+    let url = app.slack.response_url("one-command");
+    let to = |said: &str| {
+        text(
+            Destination::ResponseUrl {
+                url: url.clone(),
+                replace_original: false,
+            },
+            said.into(),
+        )
+    };
+    write(&app, &[to("first"), to("second"), to("third")]).await;
+    let now = storage::millis(chrono::Utc::now());
+    let runs = storage::outbox::claim(&app.store, "me", now, now + 60_000, 10, 16)
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        runs[0].items.len(),
+        1,
+        "one message of a response_url per claim"
+    );
+}
 
 /// Writes `messages` to the outbox in one transaction.
 async fn write(app: &TestApp, messages: &[OutboundMessage]) {
