@@ -185,6 +185,7 @@ impl OutboxWorker {
             message,
             verdict,
             looked_up,
+            absent: _,
         } in done
         {
             let method = message
@@ -536,6 +537,8 @@ struct Done {
     /// `Some` when the verdict came from looking for an earlier attempt, not from sending: what
     /// was known before still holds.
     looked_up: Option<Doubt>,
+    /// It was in doubt, and Slack does not have it: no earlier attempt got through.
+    absent: bool,
 }
 
 impl Done {
@@ -581,7 +584,13 @@ async fn send_run(
 ) -> RunDone {
     let mut out = RunDone::default();
     let mut items = run.items.into_iter();
-    for item in items.by_ref() {
+    // A destination's messages leave in order, one run stopping at the first that does not
+    // go: once one in doubt is known not to be in Slack, none after it can be either, and
+    // they are sent without looking (after a crash, one lookup per destination, not per
+    // message).
+    let mut cleared = false;
+    for mut item in items.by_ref() {
+        item.in_doubt &= !cleared;
         let late =
             tokio::time::Instant::now() >= use_by || stop.as_ref().is_some_and(|s| *s.borrow());
         if late && !out.done.is_empty() {
@@ -598,6 +607,7 @@ async fn send_run(
                     message: None,
                     verdict: Verdict::Unreadable(e.to_string()),
                     looked_up: None,
+                    absent: false,
                 });
                 continue;
             }
@@ -628,6 +638,7 @@ async fn send_run(
                 lost(id, attempts, message, "the send outlasted its claim")
             }
         };
+        cleared |= done.absent;
         let go_on = done.lets_next_go();
         out.done.push(done);
         if !go_on {
@@ -646,6 +657,7 @@ fn lost(id: i64, attempts: i64, message: OutboundMessage, why: &str) -> Done {
         message: Some(message),
         verdict: Verdict::Tried(Err(DeliveryError::Transient(why.into()))),
         looked_up: None,
+        absent: false,
     }
 }
 
@@ -658,14 +670,17 @@ async fn attempt(
     message: OutboundMessage,
 ) -> Done {
     let mut looked_up = None;
+    let mut absent = false;
     let verdict = match superseded(&store, &message).await {
         Ok(true) => Verdict::Superseded,
         Ok(false) => match pacer.admit(&message.to.rate_scope(), tokio::time::Instant::now()) {
             Some(until) => Verdict::Deferred(until),
             None => {
-                let (result, lookup_failed) = send_once(deliver.as_ref(), &item, &message).await;
-                if lookup_failed {
-                    looked_up = Some(Doubt::Unchanged);
+                let (result, lookup) = send_once(deliver.as_ref(), &item, &message).await;
+                match lookup {
+                    Lookup::Failed => looked_up = Some(Doubt::Unchanged),
+                    Lookup::Absent => absent = true,
+                    Lookup::NotNeeded | Lookup::Found => {}
                 }
                 Verdict::Tried(result)
             }
@@ -684,6 +699,7 @@ async fn attempt(
         message: Some(message),
         verdict,
         looked_up,
+        absent,
     }
 }
 
@@ -693,7 +709,8 @@ async fn send_once(
     deliver: &dyn Deliver,
     item: &Claimed,
     message: &OutboundMessage,
-) -> (Result<Delivered, DeliveryError>, bool) {
+) -> (Result<Delivered, DeliveryError>, Lookup) {
+    let mut lookup = Lookup::NotNeeded;
     if item.in_doubt {
         match deliver.find_delivered(message, item.id).await {
             Ok(Some(found)) => {
@@ -701,19 +718,32 @@ async fn send_once(
                     id = item.id,
                     "an earlier attempt got through: not sent again"
                 );
-                return (Ok(found), false);
+                return (Ok(found), Lookup::Found);
             }
-            Ok(None) => {}
+            Ok(None) => lookup = Lookup::Absent,
             // The conversation cannot be read (a scope missing, the bot not in it): better
             // twice than never.
             Err(DeliveryError::Permanent(reason)) => {
                 tracing::warn!(id = item.id, %reason, "cannot look for an earlier attempt; sending again");
             }
             // Slack busy or limited: look again later rather than send blind.
-            Err(e) => return (Err(e), true),
+            Err(e) => return (Err(e), Lookup::Failed),
         }
     }
-    (deliver.deliver_tagged(message, item.id).await, false)
+    (deliver.deliver_tagged(message, item.id).await, lookup)
+}
+
+/// What looking for an earlier attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// Not in doubt, or the conversation cannot be read.
+    NotNeeded,
+    /// It is there: not sent again.
+    Found,
+    /// It is not there: no earlier attempt got through.
+    Absent,
+    /// Slack could not be asked: nothing was sent.
+    Failed,
 }
 
 /// Whether `message` re-renders a question's post that a newer rendering has replaced

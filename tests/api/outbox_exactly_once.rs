@@ -20,7 +20,51 @@ both_backends!(
     a_send_that_panics_does_not_stop_delivery,
     a_send_that_never_ends_is_given_up_before_its_claim_runs_out,
     a_message_that_always_panics_ends_as_failed_and_its_channel_moves_on,
+    after_a_crash_one_lookup_per_destination_clears_the_messages_behind_it,
 );
+
+/// A worker claimed three thanks to one channel and died before sending any: each is in doubt,
+/// but once the first is known not to be in Slack, the two behind it cannot be either (a
+/// channel's messages leave in order), so the new worker looks once, not three times.
+async fn after_a_crash_one_lookup_per_destination_clears_the_messages_behind_it(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            worker: false,
+            scheduler: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    for who in ["UBOB", "UCAROL", "UDAVE"] {
+        app.slack.add_user(who, "en-US");
+        app.thanks(
+            "UGIVER",
+            &format!("<@{who}> +1 stayed late to fix the release"),
+        )
+        .await;
+    }
+    let now = otagai::storage::millis(chrono::Utc::now());
+    let claimed =
+        otagai::storage::outbox::claim(&app.store, "worker-that-died", now, now + 1000, 10, 32)
+            .await
+            .unwrap();
+    assert_eq!(claimed.iter().map(|r| r.items.len()).sum::<usize>(), 6);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let worker = app.worker();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.outbox_counts().await.0 > 0 {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        worker.try_execute_task().await.unwrap();
+    }
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 3, "each post once");
+    assert_eq!(
+        app.slack.calls("conversations.history").len(),
+        4,
+        "one lookup for the channel, one per DM conversation"
+    );
+}
 
 /// Delivers through Slack, then never returns: the process dies before it can record.
 struct SendsThenDies(Arc<SlackApi>);
