@@ -101,6 +101,7 @@ impl HomeRefresher {
                         c,
                         &self.owner,
                         Some(next),
+                        now + interval,
                         "rate limited (429)",
                         false,
                     )
@@ -108,8 +109,16 @@ impl HomeRefresher {
                 }
                 Err(DeliveryError::Unauthorized(reason)) => {
                     let next = now + self.settings.backoff_max.as_millis() as i64;
-                    storage::home::retry(&mut tx, c, &self.owner, Some(next), &reason, false)
-                        .await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        Some(next),
+                        now + interval,
+                        &reason,
+                        false,
+                    )
+                    .await?;
                 }
                 Err(DeliveryError::Transient(reason)) if c.attempts + 1 < MAX_ATTEMPTS => {
                     let factor = 2u32.saturating_pow(c.attempts.clamp(0, 30) as u32);
@@ -119,14 +128,32 @@ impl HomeRefresher {
                         .saturating_mul(factor)
                         .min(self.settings.backoff_max);
                     let next = now + delay.as_millis() as i64;
-                    storage::home::retry(&mut tx, c, &self.owner, Some(next), &reason, true)
-                        .await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        Some(next),
+                        now + interval,
+                        &reason,
+                        true,
+                    )
+                    .await?;
                 }
                 // A tab is not a message: nothing is lost by giving up, the next change or the
-                // next time the person opens it publishes it afresh.
+                // next time the person opens it publishes it afresh (and a change made while
+                // this publish was failing is such a change: the row stays due for it).
                 Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
                     tracing::warn!(%reason, "home tab not published; waiting for the next change");
-                    storage::home::retry(&mut tx, c, &self.owner, None, &reason, true).await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        None,
+                        now + interval,
+                        &reason,
+                        true,
+                    )
+                    .await?;
                 }
             }
             outcome.retried += 1;
