@@ -86,8 +86,12 @@ impl HomeRefresher {
         let mut outcome = HomeOutcome::default();
         let interval = HOME_REFRESH_INTERVAL.as_millis() as i64;
         let now = wall_ms();
+        // Rows are updated in user order, the order use-cases lock them in (a refresh asked
+        // for several people at once), so the two never wait for each other in a cycle.
+        let mut done: Vec<_> = claimed.iter().zip(results).collect();
+        done.sort_by(|a, b| a.0.user.cmp(&b.0.user));
         let mut tx = self.store.begin().await?;
-        for (c, result) in claimed.iter().zip(results) {
+        for (c, result) in done {
             match result {
                 Ok(()) => {
                     storage::home::published(&mut tx, c, &self.owner, now, interval).await?;
