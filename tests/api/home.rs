@@ -23,6 +23,7 @@ both_backends!(
     experts_named_through_a_user_group_see_their_topics_questions_and_a_slow_slack_does_not_hold_the_tab,
     a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change,
     a_give_up_costs_later_refreshes_no_tries_and_a_change_while_it_failed_is_still_shown,
+    a_429_on_views_publish_pauses_every_tab_for_its_retry_after,
 );
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -632,4 +633,30 @@ async fn a_give_up_costs_later_refreshes_no_tries_and_a_change_while_it_failed_i
         .await;
     let bob = wait_publish(&app, "UBOB", seen, "staying late").await;
     assert!(shown(&bob).contains("<@UGIVER>"), "{bob}");
+}
+
+async fn a_429_on_views_publish_pauses_every_tab_for_its_retry_after(backend: Backend) {
+    let app = home_app(backend).await;
+    app.slack.script("views.publish", Scripted::RateLimited(2));
+    ask_home(&app, "UBOB").await;
+    wait_publish_calls(&app, 1).await;
+    let limited = app.slack.calls("views.publish")[0].at;
+    // Another person's tab, due during the pause, waits for its end too.
+    open_home(&app, "UNEW").await;
+    let bob = app
+        .slack
+        .wait_until(WAIT, "Bob's tab after the pause", || {
+            publishes_for(&app, "UBOB").pop()
+        })
+        .await;
+    assert_eq!(bob["type"], "home");
+    let calls = app.slack.calls("views.publish");
+    assert_eq!(calls.len(), 3, "one 429, then each tab once: {calls:?}");
+    for c in &calls[1..] {
+        assert!(
+            c.at.duration_since(limited) >= Duration::from_millis(1900),
+            "published {:?} after the 429",
+            c.at.duration_since(limited)
+        );
+    }
 }
