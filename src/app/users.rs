@@ -136,39 +136,56 @@ impl GroupCache {
 impl App {
     /// The members of `group`, from the cache while fresh, else from Slack within
     /// [`GROUP_WAIT`]; when Slack is slow or failing, the last answer (however old), else
-    /// `None`.
+    /// `None`. Only the wait is bounded: the call to Slack runs on by itself and fills the
+    /// cache when it answers, so a Slack slower than the wait still gets the cache filled.
     pub(crate) async fn group_members(&self, group: &UserGroupId) -> Option<Arc<Vec<UserId>>> {
         let slot = self.groups.slot(group);
-        let ask = async {
-            let mut cached = slot.lock().await;
-            let now = std::time::Instant::now();
-            if let Some(c) = cached.as_ref()
-                && now < c.fresh_until
-            {
-                return Some(c.members.clone());
-            }
-            match self.directory.group_members(group).await {
-                Ok(members) => {
-                    let members = Arc::new(members);
-                    *cached = Some(CachedGroup {
-                        members: members.clone(),
-                        fresh_until: now + GROUP_TTL,
-                    });
-                    Some(members)
+        if let Ok(cached) = slot.try_lock()
+            && let Some(c) = cached.as_ref()
+            && std::time::Instant::now() < c.fresh_until
+        {
+            return Some(c.members.clone());
+        }
+        let ask = {
+            let (slot, directory, group) = (slot.clone(), self.directory.clone(), group.clone());
+            async move {
+                // One call per group at a time: whoever comes meanwhile finds it fresh.
+                let mut cached = slot.lock().await;
+                let now = std::time::Instant::now();
+                if let Some(c) = cached.as_ref()
+                    && now < c.fresh_until
+                {
+                    return Some(c.members.clone());
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, %group, "could not list the user group's members");
-                    let c = cached.get_or_insert_with(|| CachedGroup {
-                        members: Arc::new(Vec::new()),
-                        fresh_until: now,
-                    });
-                    c.fresh_until = now + GROUP_RETRY;
-                    Some(c.members.clone())
+                match directory.group_members(&group).await {
+                    Ok(members) => {
+                        let members = Arc::new(members);
+                        *cached = Some(CachedGroup {
+                            members: members.clone(),
+                            fresh_until: std::time::Instant::now() + GROUP_TTL,
+                        });
+                        Some(members)
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, %group, "could not list the user group's members");
+                        let now = std::time::Instant::now();
+                        let c = cached.get_or_insert_with(|| CachedGroup {
+                            members: Arc::new(Vec::new()),
+                            fresh_until: now,
+                        });
+                        c.fresh_until = now + GROUP_RETRY;
+                        Some(c.members.clone())
+                    }
                 }
             }
         };
-        match tokio::time::timeout(GROUP_WAIT, ask).await {
-            Ok(members) => members,
+        // Detached: giving up the wait does not cancel the call.
+        match tokio::time::timeout(GROUP_WAIT, tokio::spawn(ask)).await {
+            Ok(Ok(members)) => members,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, %group, "the user group lookup failed");
+                None
+            }
             Err(_) => {
                 tracing::warn!(%group, "Slack is slow to list the user group's members; using what is known");
                 let cached = slot.try_lock().ok()?;

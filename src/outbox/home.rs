@@ -9,6 +9,7 @@
 //! stale"): one row per person coalesces any number of changes, and its due time is a throttle
 //! every instance shares (a publish per person per [`HOME_REFRESH_INTERVAL`]).
 
+use super::pace::Pacer;
 use super::{Deliver, DeliveryError};
 use crate::app::HomeTab;
 use crate::config::OutboxSettings;
@@ -26,6 +27,8 @@ pub const HOME_REFRESH_INTERVAL: Duration = Duration::from_secs(5);
 const BATCH: i64 = 20;
 /// How many times a refresh is tried before it waits for the next change or the next open.
 const MAX_ATTEMPTS: i64 = 5;
+/// A 429 on views.publish is about the method: it pauses every tab's publish, not one.
+const SCOPE: &str = "views.publish";
 
 /// Milliseconds of the wall clock. The throttle guards Slack's rate limit, which runs on real
 /// time, so it does not follow the application's clock (which tests and the console move).
@@ -48,6 +51,8 @@ pub struct HomeRefresher {
     owner: String,
     /// Woken after a use-case asked for a refresh.
     wake: Arc<Notify>,
+    /// views.publish paused and paced after a 429.
+    pacer: Pacer,
 }
 
 /// What one step did.
@@ -55,6 +60,15 @@ pub struct HomeRefresher {
 pub struct HomeOutcome {
     pub published: usize,
     pub retried: usize,
+    /// Not tried: views.publish was paused or paced, so put back for its turn.
+    pub paced: usize,
+}
+
+/// What became of one claimed refresh.
+enum Tried {
+    Done(Result<(), DeliveryError>),
+    /// Not tried: its turn comes at this instant.
+    Paced(tokio::time::Instant),
 }
 
 impl HomeRefresher {
@@ -69,9 +83,10 @@ impl HomeRefresher {
             store,
             source,
             deliver,
-            settings,
             owner: format!("home-{}", uuid::Uuid::new_v4()),
             wake,
+            pacer: Pacer::new(settings.paced_interval, settings.paced_quiet),
+            settings,
         }
     }
 
@@ -82,12 +97,49 @@ impl HomeRefresher {
         let lease = self.settings.lease.as_millis() as i64;
         let claimed =
             storage::home::claim(&self.store, &self.owner, now, now + lease, BATCH).await?;
-        let results = futures_util::future::join_all(claimed.iter().map(|c| self.publish(c))).await;
+        // Those whose turn falls inside a pause (or between paced sends) wait for it.
+        let started = tokio::time::Instant::now();
+        let turns: Vec<_> = claimed
+            .iter()
+            .map(|_| self.pacer.admit(SCOPE, started))
+            .collect();
+        let results = futures_util::future::join_all(claimed.iter().zip(&turns).map(
+            |(c, turn)| async move {
+                match turn {
+                    Some(at) => Tried::Paced(*at),
+                    None => Tried::Done(self.publish(c).await),
+                }
+            },
+        ))
+        .await;
         let mut outcome = HomeOutcome::default();
         let interval = HOME_REFRESH_INTERVAL.as_millis() as i64;
         let now = wall_ms();
+        let now_instant = tokio::time::Instant::now();
+        // Rows are updated in user order, the order use-cases lock them in (a refresh asked
+        // for several people at once), so the two never wait for each other in a cycle.
+        let mut done: Vec<_> = claimed.iter().zip(results).collect();
+        done.sort_by(|a, b| a.0.user.cmp(&b.0.user));
         let mut tx = self.store.begin().await?;
-        for (c, result) in claimed.iter().zip(results) {
+        for (c, result) in done {
+            let result = match result {
+                Tried::Done(result) => result,
+                Tried::Paced(at) => {
+                    let next = now + at.saturating_duration_since(now_instant).as_millis() as i64;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        Some(next),
+                        now + interval,
+                        "paced after a 429",
+                        false,
+                    )
+                    .await?;
+                    outcome.paced += 1;
+                    continue;
+                }
+            };
             match result {
                 Ok(()) => {
                     storage::home::published(&mut tx, c, &self.owner, now, interval).await?;
@@ -95,12 +147,14 @@ impl HomeRefresher {
                     continue;
                 }
                 Err(DeliveryError::RateLimited(wait)) => {
+                    self.pacer.limited(SCOPE, wait, now_instant);
                     let next = now + wait.as_millis() as i64;
                     storage::home::retry(
                         &mut tx,
                         c,
                         &self.owner,
                         Some(next),
+                        now + interval,
                         "rate limited (429)",
                         false,
                     )
@@ -108,8 +162,16 @@ impl HomeRefresher {
                 }
                 Err(DeliveryError::Unauthorized(reason)) => {
                     let next = now + self.settings.backoff_max.as_millis() as i64;
-                    storage::home::retry(&mut tx, c, &self.owner, Some(next), &reason, false)
-                        .await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        Some(next),
+                        now + interval,
+                        &reason,
+                        false,
+                    )
+                    .await?;
                 }
                 Err(DeliveryError::Transient(reason)) if c.attempts + 1 < MAX_ATTEMPTS => {
                     let factor = 2u32.saturating_pow(c.attempts.clamp(0, 30) as u32);
@@ -119,14 +181,32 @@ impl HomeRefresher {
                         .saturating_mul(factor)
                         .min(self.settings.backoff_max);
                     let next = now + delay.as_millis() as i64;
-                    storage::home::retry(&mut tx, c, &self.owner, Some(next), &reason, true)
-                        .await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        Some(next),
+                        now + interval,
+                        &reason,
+                        true,
+                    )
+                    .await?;
                 }
                 // A tab is not a message: nothing is lost by giving up, the next change or the
-                // next time the person opens it publishes it afresh.
+                // next time the person opens it publishes it afresh (and a change made while
+                // this publish was failing is such a change: the row stays due for it).
                 Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
                     tracing::warn!(%reason, "home tab not published; waiting for the next change");
-                    storage::home::retry(&mut tx, c, &self.owner, None, &reason, true).await?;
+                    storage::home::retry(
+                        &mut tx,
+                        c,
+                        &self.owner,
+                        None,
+                        now + interval,
+                        &reason,
+                        true,
+                    )
+                    .await?;
                 }
             }
             outcome.retried += 1;
@@ -159,7 +239,7 @@ impl HomeRefresher {
             }
             let mut wait = self.settings.poll_interval;
             match self.try_execute_task().await {
-                Ok(o) if o.published + o.retried > 0 => continue,
+                Ok(o) if o.published + o.retried + o.paced > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "home refresh step failed"),
             }

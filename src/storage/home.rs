@@ -17,7 +17,8 @@ pub struct Claimed {
 
 /// Asks for `user`'s tab to be published again: now, or at the end of the throttle interval
 /// when it was published less than `interval_ms` ago; nothing more when a refresh is already
-/// pending (it will show this change too, being built when it is published).
+/// pending (it will show this change too, being built when it is published). A refresh that
+/// was given up starts afresh, with all its tries.
 pub async fn request(
     conn: &mut Conn,
     user: &UserId,
@@ -27,6 +28,8 @@ pub async fn request(
     sqlx::query(
         "INSERT INTO home_refreshes (user_id, due_at, version) VALUES ($1, $2, 1) \
          ON CONFLICT (user_id) DO UPDATE SET version = home_refreshes.version + 1, \
+         attempts = CASE WHEN home_refreshes.due_at IS NULL THEN 0 \
+           ELSE home_refreshes.attempts END, \
          due_at = CASE \
            WHEN home_refreshes.due_at IS NOT NULL THEN home_refreshes.due_at \
            WHEN home_refreshes.published_at IS NOT NULL \
@@ -113,24 +116,32 @@ pub async fn published(
 }
 
 /// Not published this time: try again at `next_ms` (`count_attempt` false for a 429 or a
-/// refused token), or with `next_ms` of `None` give up until the next request.
+/// refused token), or with `next_ms` of `None` give up until the next request. A request that
+/// came while this publish was on its way is not given up with it: the row stays due (at
+/// `resume_ms` when giving up), with its tries counted afresh.
 pub async fn retry(
     conn: &mut Conn,
     c: &Claimed,
     owner: &str,
     next_ms: Option<i64>,
+    resume_ms: i64,
     error: &str,
     count_attempt: bool,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE home_refreshes SET due_at = $3, last_error = $4, attempts = attempts + $5, \
-         lease_owner = NULL, lease_until = NULL WHERE user_id = $1 AND lease_owner = $2",
+        "UPDATE home_refreshes SET \
+         due_at = CASE WHEN version = $6 THEN $3 ELSE COALESCE($3, $7) END, \
+         attempts = CASE WHEN version <> $6 AND $3 IS NULL THEN 0 ELSE attempts + $5 END, \
+         last_error = $4, lease_owner = NULL, lease_until = NULL \
+         WHERE user_id = $1 AND lease_owner = $2",
     )
     .bind(&c.user)
     .bind(owner)
     .bind(next_ms)
     .bind(error)
     .bind(i64::from(count_attempt))
+    .bind(c.version)
+    .bind(resume_ms)
     .execute(&mut *conn)
     .await?;
     Ok(())
