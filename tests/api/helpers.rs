@@ -169,6 +169,19 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// No worker or scheduler in the server: the test drives delivery itself (`app.worker()`),
+    /// with `tweak` applied to the settings.
+    pub fn manual(tweak: impl FnOnce(&mut Settings) + Send + 'static) -> Self {
+        Self {
+            worker: false,
+            scheduler: false,
+            settings: Box::new(tweak),
+            ..Default::default()
+        }
+    }
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, Options::default()).await
 }

@@ -38,16 +38,7 @@ async fn manual_app(
     backend: Backend,
     tweak: impl FnOnce(&mut Settings) + Send + 'static,
 ) -> TestApp {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(tweak),
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with(backend, Options::manual(tweak)).await;
     add_people(&app);
     app
 }

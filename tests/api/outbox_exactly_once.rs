@@ -27,15 +27,7 @@ both_backends!(
 /// but once the first is known not to be in Slack, the two behind it cannot be either (a
 /// channel's messages leave in order), so the new worker looks once, not three times.
 async fn after_a_crash_one_lookup_per_destination_clears_the_messages_behind_it(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with(backend, Options::manual(|_| {})).await;
     app.slack.add_user("UGIVER", "en-US");
     for who in ["UBOB", "UCAROL", "UDAVE"] {
         app.slack.add_user(who, "en-US");
@@ -91,12 +83,7 @@ async fn a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_deliv
 ) {
     let app = spawn_app_with(
         backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| s.outbox.lease = Duration::from_secs(2)),
-            ..Default::default()
-        },
+        Options::manual(|s| s.outbox.lease = Duration::from_secs(2)),
     )
     .await;
     app.slack.add_user("UGIVER", "en-US");
@@ -107,18 +94,9 @@ async fn a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_deliv
     assert!(reply.contains("is on its way"), "{reply}");
     assert_eq!(app.outbox_counts().await, (2, 0, 0), "the post and the DM");
 
-    let slack = Arc::new(
-        SlackApi::new(
-            &app.slack.api_url,
-            BOT_TOKEN,
-            Duration::from_secs(5),
-            app.settings.commands.clone(),
-        )
-        .unwrap(),
-    );
     let doomed = OutboxWorker::new(
         app.store.clone(),
-        Arc::new(SendsThenDies(slack)),
+        Arc::new(SendsThenDies(client(&app))),
         app.settings.outbox.clone(),
         app.app.outbox_wake.clone(),
     );
@@ -165,12 +143,7 @@ async fn a_worker_killed_between_slacks_answer_and_the_mark_then_restarted_deliv
 async fn a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried(backend: Backend) {
     let app = spawn_app_with(
         backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(10)),
-            ..Default::default()
-        },
+        Options::manual(|s| s.outbox.backoff_base = Duration::from_millis(10)),
     )
     .await;
     app.slack.add_user("UGIVER", "en-US");
@@ -210,12 +183,7 @@ async fn a_post_whose_answer_was_lost_is_looked_for_before_it_is_retried(backend
 async fn a_lookup_that_fails_keeps_the_message_in_doubt(backend: Backend) {
     let app = spawn_app_with(
         backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(10)),
-            ..Default::default()
-        },
+        Options::manual(|s| s.outbox.backoff_base = Duration::from_millis(10)),
     )
     .await;
     app.slack.add_user("UGIVER", "en-US");
@@ -240,16 +208,36 @@ async fn a_lookup_that_fails_keeps_the_message_in_doubt(backend: Backend) {
     assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "never a second post");
 }
 
-/// Panics the first time it is asked to send to the channel, as a bug would.
-struct PanicsOnce(Arc<SlackApi>, std::sync::atomic::AtomicBool);
+/// What goes wrong with a post to a channel.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// The send panics, as a bug would.
+    Panic,
+    /// The send never ends (a call that hangs).
+    Hang,
+}
 
-/// Hangs the first time it is asked to send to the channel (a call that never ends).
-struct HangsOnce(Arc<SlackApi>, std::sync::atomic::AtomicBool);
+/// Delivers through Slack, except that the first `times` posts to a channel meet `fault`.
+struct Faulty {
+    slack: Arc<SlackApi>,
+    fault: Fault,
+    times: std::sync::atomic::AtomicUsize,
+}
+
+impl Faulty {
+    fn new(app: &TestApp, fault: Fault, times: usize) -> Arc<Self> {
+        Arc::new(Self {
+            slack: client(app),
+            fault,
+            times: times.into(),
+        })
+    }
+}
 
 #[async_trait::async_trait]
-impl Deliver for HangsOnce {
+impl Deliver for Faulty {
     async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
-        self.0.deliver(m).await
+        self.slack.deliver(m).await
     }
 
     async fn deliver_tagged(
@@ -257,12 +245,17 @@ impl Deliver for HangsOnce {
         m: &OutboundMessage,
         id: i64,
     ) -> Result<Delivered, DeliveryError> {
-        if matches!(m.to, otagai::outbox::Destination::Channel { .. })
-            && !self.1.swap(true, std::sync::atomic::Ordering::SeqCst)
-        {
-            std::future::pending::<()>().await;
+        use std::sync::atomic::Ordering::SeqCst;
+        let faulty = matches!(m.to, otagai::outbox::Destination::Channel { .. })
+            && self
+                .times
+                .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+        match (faulty, self.fault) {
+            (true, Fault::Panic) => panic!("a bug while sending"),
+            (true, Fault::Hang) => std::future::pending().await,
+            (false, _) => self.slack.deliver_tagged(m, id).await,
         }
-        self.0.deliver_tagged(m, id).await
     }
 
     async fn find_delivered(
@@ -270,112 +263,8 @@ impl Deliver for HangsOnce {
         m: &OutboundMessage,
         id: i64,
     ) -> Result<Option<Delivered>, DeliveryError> {
-        self.0.find_delivered(m, id).await
+        self.slack.find_delivered(m, id).await
     }
-}
-
-/// A send that never ends is given up before its claim does (so no other worker can take
-/// the message over while it is still being sent), and retried in doubt.
-async fn a_send_that_never_ends_is_given_up_before_its_claim_runs_out(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| {
-                s.outbox.lease = Duration::from_secs(2);
-                s.outbox.backoff_base = Duration::from_millis(50);
-            }),
-            ..Default::default()
-        },
-    )
-    .await;
-    app.slack.add_user("UGIVER", "en-US");
-    app.slack.add_user("UBOB", "en-US");
-    let worker = OutboxWorker::new(
-        app.store.clone(),
-        Arc::new(HangsOnce(client(&app), Default::default())),
-        app.settings.outbox.clone(),
-        app.app.outbox_wake.clone(),
-    );
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(worker.run(stopped));
-    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
-        .await;
-    app.app.outbox_wake.notify_one();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.outbox_counts().await != (0, 2, 0) {
-        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
-    assert_eq!(
-        app.slack.calls("conversations.history").len(),
-        1,
-        "looked for before it was sent again"
-    );
-    let _ = stop.send(true);
-    running.await.unwrap();
-}
-
-/// Panics every time it is asked to send to the channel.
-struct AlwaysPanics(Arc<SlackApi>);
-
-#[async_trait::async_trait]
-impl Deliver for AlwaysPanics {
-    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
-        self.0.deliver(m).await
-    }
-
-    async fn deliver_tagged(
-        &self,
-        m: &OutboundMessage,
-        id: i64,
-    ) -> Result<Delivered, DeliveryError> {
-        if matches!(m.to, otagai::outbox::Destination::Channel { .. }) {
-            panic!("a bug this message always meets");
-        }
-        self.0.deliver_tagged(m, id).await
-    }
-}
-
-/// A message that makes the sender panic every time ends as failed after max_attempts, and
-/// the messages after it to the same channel go.
-async fn a_message_that_always_panics_ends_as_failed_and_its_channel_moves_on(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| {
-                s.outbox.max_attempts = 3;
-                s.outbox.backoff_base = Duration::from_millis(10);
-            }),
-            ..Default::default()
-        },
-    )
-    .await;
-    app.slack.add_user("UGIVER", "en-US");
-    app.slack.add_user("UBOB", "en-US");
-    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
-        .await;
-    let worker = OutboxWorker::new(
-        app.store.clone(),
-        Arc::new(AlwaysPanics(client(&app))),
-        app.settings.outbox.clone(),
-        app.app.outbox_wake.clone(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.outbox_counts().await.0 > 0 {
-        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
-        worker.try_execute_task().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(
-        app.outbox_counts().await,
-        (0, 1, 1),
-        "the DM sent, the post failed"
-    );
 }
 
 fn client(app: &TestApp) -> Arc<SlackApi> {
@@ -390,61 +279,14 @@ fn client(app: &TestApp) -> Arc<SlackApi> {
     )
 }
 
-#[async_trait::async_trait]
-impl Deliver for PanicsOnce {
-    async fn deliver(&self, m: &OutboundMessage) -> Result<Delivered, DeliveryError> {
-        self.0.deliver(m).await
-    }
-
-    async fn deliver_tagged(
-        &self,
-        m: &OutboundMessage,
-        id: i64,
-    ) -> Result<Delivered, DeliveryError> {
-        if matches!(m.to, otagai::outbox::Destination::Channel { .. })
-            && !self.1.swap(true, std::sync::atomic::Ordering::SeqCst)
-        {
-            panic!("a bug while sending");
-        }
-        self.0.deliver_tagged(m, id).await
-    }
-
-    async fn find_delivered(
-        &self,
-        m: &OutboundMessage,
-        id: i64,
-    ) -> Result<Option<Delivered>, DeliveryError> {
-        self.0.find_delivered(m, id).await
-    }
-}
-
-/// A send that panics neither stops the worker nor loses its message: the worker goes on
-/// with everything else and sends that message again (once) after a backoff.
-async fn a_send_that_panics_does_not_stop_delivery(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(50)),
-            ..Default::default()
-        },
-    )
-    .await;
+/// A thanks (a post and a DM) delivered by the long-running worker over `deliver`: waits until
+/// both are recorded as sent, then stops the worker.
+async fn thank_and_run_worker_until_sent(app: &TestApp, deliver: Arc<dyn Deliver>) {
     app.slack.add_user("UGIVER", "en-US");
     app.slack.add_user("UBOB", "en-US");
-    let slack = Arc::new(
-        SlackApi::new(
-            &app.slack.api_url,
-            BOT_TOKEN,
-            Duration::from_secs(5),
-            app.settings.commands.clone(),
-        )
-        .unwrap(),
-    );
     let worker = OutboxWorker::new(
         app.store.clone(),
-        Arc::new(PanicsOnce(slack, Default::default())),
+        deliver,
         app.settings.outbox.clone(),
         app.app.outbox_wake.clone(),
     );
@@ -458,7 +300,72 @@ async fn a_send_that_panics_does_not_stop_delivery(backend: Backend) {
         assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
     let _ = stop.send(true);
     running.await.unwrap();
+}
+
+/// A send that never ends is given up before its claim does (so no other worker can take
+/// the message over while it is still being sent), and retried in doubt.
+async fn a_send_that_never_ends_is_given_up_before_its_claim_runs_out(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options::manual(|s| {
+            s.outbox.lease = Duration::from_secs(2);
+            s.outbox.backoff_base = Duration::from_millis(50);
+        }),
+    )
+    .await;
+    thank_and_run_worker_until_sent(&app, Faulty::new(&app, Fault::Hang, 1)).await;
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
+    assert_eq!(
+        app.slack.calls("conversations.history").len(),
+        1,
+        "looked for before it was sent again"
+    );
+}
+
+/// A send that panics neither stops the worker nor loses its message: the worker goes on
+/// with everything else and sends that message again (once) after a backoff.
+async fn a_send_that_panics_does_not_stop_delivery(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options::manual(|s| s.outbox.backoff_base = Duration::from_millis(50)),
+    )
+    .await;
+    thank_and_run_worker_until_sent(&app, Faulty::new(&app, Fault::Panic, 1)).await;
+    assert_eq!(app.slack.posts_in(CHANNEL).len(), 1, "the post, once");
+}
+
+/// A message that makes the sender panic every time ends as failed after max_attempts, and
+/// the messages after it to the same channel go.
+async fn a_message_that_always_panics_ends_as_failed_and_its_channel_moves_on(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options::manual(|s| {
+            s.outbox.max_attempts = 3;
+            s.outbox.backoff_base = Duration::from_millis(10);
+        }),
+    )
+    .await;
+    app.slack.add_user("UGIVER", "en-US");
+    app.slack.add_user("UBOB", "en-US");
+    app.thanks("UGIVER", "<@UBOB> +1 stayed late to fix the release")
+        .await;
+    let worker = OutboxWorker::new(
+        app.store.clone(),
+        Faulty::new(&app, Fault::Panic, usize::MAX),
+        app.settings.outbox.clone(),
+        app.app.outbox_wake.clone(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.outbox_counts().await.0 > 0 {
+        assert!(Instant::now() < deadline, "{:?}", app.outbox_counts().await);
+        worker.try_execute_task().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.outbox_counts().await,
+        (0, 1, 1),
+        "the DM sent, the post failed"
+    );
 }

@@ -23,7 +23,7 @@ both_backends!(
 /// What a response_url was sent cannot be looked up after a crash, so its messages are
 /// claimed one at a time (each recorded before the next leaves): a crash resends one at most.
 async fn a_response_url_gets_one_message_per_claim(backend: Backend) {
-    let app = spawn_app_with(backend, manual(16)).await;
+    let app = spawn_app_with(backend, Options::manual(|s| s.outbox.run_length = 16)).await;
     let url = app.slack.response_url("one-command");
     let to = |said: &str| {
         text(
@@ -67,17 +67,8 @@ fn to_channel(id: &str, said: &str) -> OutboundMessage {
     )
 }
 
-fn manual(run_length: usize) -> Options {
-    Options {
-        worker: false,
-        scheduler: false,
-        settings: Box::new(move |s| s.outbox.run_length = run_length),
-        ..Default::default()
-    }
-}
-
 async fn a_busy_channel_sends_its_backlog_in_runs_in_the_order_written(backend: Backend) {
-    let app = spawn_app_with(backend, manual(3)).await;
+    let app = spawn_app_with(backend, Options::manual(|s| s.outbox.run_length = 3)).await;
     let mut messages: Vec<OutboundMessage> = (1..=5)
         .map(|i| to_channel("C0BUSY", &format!("busy {i}")))
         .collect();
@@ -124,12 +115,7 @@ async fn a_run_stops_at_the_first_message_that_must_wait_and_gives_the_rest_back
 ) {
     let app = spawn_app_with(
         backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|s| s.outbox.backoff_base = Duration::from_millis(10)),
-            ..Default::default()
-        },
+        Options::manual(|s| s.outbox.backoff_base = Duration::from_millis(10)),
     )
     .await;
     write(
@@ -168,7 +154,7 @@ async fn a_run_stops_at_the_first_message_that_must_wait_and_gives_the_rest_back
 }
 
 async fn a_claim_ends_a_run_before_a_message_another_worker_holds(backend: Backend) {
-    let app = spawn_app_with(backend, manual(16)).await;
+    let app = spawn_app_with(backend, Options::manual(|s| s.outbox.run_length = 16)).await;
     write(
         &app,
         &[
@@ -228,16 +214,7 @@ fn said(body: &serde_json::Value) -> String {
 }
 
 async fn a_post_and_three_updates_arrive_in_order_while_500_other_messages_fly(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            worker: false,
-            scheduler: false,
-            settings: Box::new(|_| {}),
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with(backend, Options::manual(|_| {})).await;
     // Slack answers in 2 to 12 ms, so what is sent side by side comes back out of order.
     app.slack
         .set_latency(Duration::from_millis(2), Duration::from_millis(10));
