@@ -6,7 +6,7 @@
 use super::App;
 use super::thanks::ThanksOrigin;
 use crate::domain::{ChannelId, Locale, Period, RecipientStatus, UserId, check_thanks};
-use crate::i18n::{tr, tr0};
+use crate::i18n::{Lang, tr, tr0};
 use crate::outbox::Destination;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -110,37 +110,14 @@ impl App {
     ) -> anyhow::Result<Result<(), FormErrors>> {
         let l = self.lang_of(user).await;
         let mut errors = FormErrors::new();
-        let mut recipients = Vec::new();
-        for raw in &form.recipients {
-            match UserId::parse(raw) {
-                Ok(u) if !recipients.contains(&u) => recipients.push(u),
-                Ok(_) => {}
-                Err(_) => {
-                    errors.insert("recipients", tr0(l, "err-no-recipient"));
-                }
-            }
-        }
-        if recipients.is_empty() {
+        let recipients = form_recipients(&form.recipients).unwrap_or_else(|| {
             errors.insert("recipients", tr0(l, "err-no-recipient"));
-        }
-        let max = self.settings.bonus.max_points_per_thanks;
-        let points = match form.points.trim() {
-            "" => None,
-            p => match p.trim_start_matches('+').parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.insert(
-                        "points",
-                        tr(
-                            l,
-                            "err-points-not-whole",
-                            &[("token", p.to_owned().into()), ("max", max.into())],
-                        ),
-                    );
-                    None
-                }
-            },
-        };
+            Vec::new()
+        });
+        let points = self.form_points(l, &form.points).unwrap_or_else(|e| {
+            errors.insert("points", e);
+            None
+        });
         let values: Vec<String> = form
             .values
             .iter()
@@ -173,16 +150,6 @@ impl App {
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
-        let Some((statuses, locales)) = self.recipient_facts(&recipients).await else {
-            return Ok(Err(BTreeMap::from([(
-                "recipients",
-                tr0(l, "refuse-slack-unavailable"),
-            )])));
-        };
-        let valid = match check_thanks(user, &recipients, &statuses, points, &message, &rules) {
-            Ok(v) => v,
-            Err(refusal) => return Ok(Err(self.refusal_field(l, &refusal))),
-        };
         // Where `/thanks` would post: the thanks channel, else where it was typed (with the
         // command's response_url standing in), else the channel picked in the form.
         let (post_channel, fallback_response_url) = match &self.settings.thanks.channel {
@@ -193,29 +160,90 @@ impl App {
             },
         };
         let key = format!("thanks-form:{view_id}");
-        let recorded = self
-            .record_thanks(
-                &ThanksOrigin {
-                    giver: user,
-                    key: &key,
-                    posts: vec![Destination::Channel {
-                        channel: post_channel.clone(),
-                        fallback_response_url,
-                    }],
-                    channel: Some(&post_channel),
-                    // The modal closes; the giver sees what was sent and what is left.
-                    confirm_to_giver: true,
-                    link: context.link.clone(),
-                },
-                l,
-                &valid,
-                &values,
-                &locales,
-            )
-            .await?;
-        match recorded {
+        let origin = ThanksOrigin {
+            giver: user,
+            key: &key,
+            posts: vec![Destination::Channel {
+                channel: post_channel.clone(),
+                fallback_response_url,
+            }],
+            channel: Some(&post_channel),
+            // The modal closes; the giver sees what was sent and what is left.
+            confirm_to_giver: true,
+            link: context.link.clone(),
+        };
+        self.record_form_thanks(l, &origin, &recipients, points, &message, &values)
+            .await
+    }
+
+    /// Points as a form gives them: blank for none, `5` or `+5`; `Err` explains a bad entry.
+    pub(in crate::app) fn form_points(
+        &self,
+        l: Lang<'_>,
+        raw: &str,
+    ) -> Result<Option<u32>, String> {
+        match raw.trim() {
+            "" => Ok(None),
+            p => p
+                .trim_start_matches('+')
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| {
+                    tr(
+                        l,
+                        "err-points-not-whole",
+                        &[
+                            ("token", p.to_owned().into()),
+                            ("max", self.settings.bonus.max_points_per_thanks.into()),
+                        ],
+                    )
+                }),
+        }
+    }
+
+    /// The end of every thanks form (this one, and the one after a resolved question): the
+    /// rules checked against what Slack says of the recipients, then recorded and announced
+    /// as `/thanks` would; a refusal goes next to its field.
+    pub(in crate::app) async fn record_form_thanks(
+        &self,
+        l: Lang<'_>,
+        origin: &ThanksOrigin<'_>,
+        recipients: &[UserId],
+        points: Option<u32>,
+        message: &str,
+        values: &[String],
+    ) -> anyhow::Result<Result<(), FormErrors>> {
+        let Some((statuses, locales)) = self.recipient_facts(recipients).await else {
+            return Ok(Err(BTreeMap::from([(
+                "recipients",
+                tr0(l, "refuse-slack-unavailable"),
+            )])));
+        };
+        let rules = self.settings.bonus.rules();
+        let valid = match check_thanks(origin.giver, recipients, &statuses, points, message, &rules)
+        {
+            Ok(v) => v,
+            Err(refusal) => return Ok(Err(self.refusal_field(l, &refusal))),
+        };
+        match self
+            .record_thanks(origin, l, &valid, values, &locales)
+            .await?
+        {
             Ok(_) => Ok(Ok(())),
             Err(refusal) => Ok(Err(self.refusal_field(l, &refusal))),
         }
     }
+}
+
+/// The people a form names, each once; `None` when it names nobody or something that is not
+/// a person's ID.
+pub(in crate::app) fn form_recipients(raw: &[String]) -> Option<Vec<UserId>> {
+    let mut recipients: Vec<UserId> = Vec::new();
+    for r in raw {
+        let u = UserId::parse(r).ok()?;
+        if !recipients.contains(&u) {
+            recipients.push(u);
+        }
+    }
+    (!recipients.is_empty()).then_some(recipients)
 }

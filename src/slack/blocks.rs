@@ -281,26 +281,14 @@ pub fn thanks_modal(m: &ThanksModal, commands: &CommandNames) -> SlackView {
 /// The callback_id of the thanks modal.
 pub const THANKS_MODAL: &str = "ask_thanks";
 
-/// Reads a submitted thanks modal's `view.state.values` back into a form.
+/// Reads a submitted thanks modal's `view.state.values` back into a form (its fields are
+/// the thanks form's, read the same way).
 pub fn thanks_form(values: &serde_json::Value) -> ThanksForm {
-    let field = |block: &str| &values[block][block];
+    let f = super::forms::read_thanks_form(values);
     ThanksForm {
-        recipients: field("recipients")["selected_users"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|u| u.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        message: field("message")["value"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        points: field("points")["value"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
+        recipients: f.recipients,
+        message: f.message,
+        points: f.points,
     }
 }
 

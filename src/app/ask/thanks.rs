@@ -105,35 +105,12 @@ impl App {
         if r.state != RequestState::Resolved {
             return err("recipients", tr0(l, "ask-thanks-not-resolved"));
         }
-        let mut recipients = Vec::new();
-        for raw in &form.recipients {
-            match UserId::parse(raw) {
-                Ok(u) if !recipients.contains(&u) => recipients.push(u),
-                Ok(_) => {}
-                Err(_) => return err("recipients", tr0(l, "err-no-recipient")),
-            }
-        }
-        if recipients.is_empty() {
+        let Some(recipients) = crate::app::thanks_form::form_recipients(&form.recipients) else {
             return err("recipients", tr0(l, "err-no-recipient"));
-        }
-        let points = match form.points.trim() {
-            "" => None,
-            p => match p.parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    return err(
-                        "points",
-                        tr(
-                            l,
-                            "err-points-not-whole",
-                            &[
-                                ("token", p.to_owned().into()),
-                                ("max", self.settings.bonus.max_points_per_thanks.into()),
-                            ],
-                        ),
-                    );
-                }
-            },
+        };
+        let points = match self.form_points(l, &form.points) {
+            Ok(p) => p,
+            Err(e) => return err("points", e),
         };
         // Company values as `/thanks` reads them: `#teamwork` at the end is recorded, not shown.
         let (message, values) =
@@ -143,13 +120,6 @@ impl App {
         if let Err(refusal) = check_thanks(user, &recipients, &assumed, points, &message, &rules) {
             return Ok(Err(self.refusal_field(l, &refusal)));
         }
-        let Some((statuses, locales)) = self.recipient_facts(&recipients).await else {
-            return err("recipients", tr0(l, "refuse-slack-unavailable"));
-        };
-        let valid = match check_thanks(user, &recipients, &statuses, points, &message, &rules) {
-            Ok(v) => v,
-            Err(refusal) => return Ok(Err(self.refusal_field(l, &refusal))),
-        };
         let request_channel = ChannelId::parse(&r.channel).map_err(anyhow::Error::msg)?;
         // A thanks names its giver. After an anonymous question, the giver thanking the people
         // the post shows as helpers would say who asked, in the thread or in the thanks
@@ -182,27 +152,17 @@ impl App {
             ),
         };
         let key = format!("ask-thanks:{submission_key}");
-        let recorded = self
-            .record_thanks(
-                &ThanksOrigin {
-                    giver: user,
-                    key: &key,
-                    posts,
-                    channel: recorded_in.as_ref(),
-                    // The modal closes; the giver sees what was sent and what is left.
-                    confirm_to_giver: true,
-                    link: None,
-                },
-                l,
-                &valid,
-                &values,
-                &locales,
-            )
-            .await?;
-        match recorded {
-            Ok(_) => Ok(Ok(())),
-            Err(refusal) => Ok(Err(self.refusal_field(l, &refusal))),
-        }
+        let origin = ThanksOrigin {
+            giver: user,
+            key: &key,
+            posts,
+            channel: recorded_in.as_ref(),
+            // The modal closes; the giver sees what was sent and what is left.
+            confirm_to_giver: true,
+            link: None,
+        };
+        self.record_form_thanks(l, &origin, &recipients, points, &message, &values)
+            .await
     }
 
     /// Which field of the modal a refusal belongs to, with its explanation.
