@@ -197,10 +197,7 @@ fn try_shows_the_reply_the_public_post_and_the_dm_then_exports_the_ledger() {
     );
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     let out = &r.stdout;
-    let at = |what: &str| {
-        out.find(what)
-            .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
-    };
+    let at = |what: &str| find_after(out, 0, what);
     // The ephemeral reply, then the post in #general, then the DM, then /bonus's answer.
     let reply = at("[only you]");
     let post = at("[#general]");
@@ -249,16 +246,10 @@ fn try_shows_the_reply_the_public_post_and_the_dm_then_exports_the_ledger() {
 #[test]
 fn try_in_english_speaks_english() {
     let dir = TempDir::new();
-    let mut cmd = otagai(&dir);
-    cmd.arg("try")
-        .arg("--db")
-        .arg(dir.path().join("try.db"))
-        .env("OTAGAI__ORG__LOCALE", "en");
-    let r = run(
-        cmd,
+    let r = try_console(
+        &dir,
         "/thanks @bob +10 reviewed my PR within the hour\n:quit\n",
     );
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     assert!(
         r.stdout.contains("Your thanks to @bob is on its way"),
         "{}",
@@ -304,14 +295,9 @@ fn export_ledger_of_an_empty_database_prints_the_csv_header() {
 #[test]
 fn try_walks_through_a_1on1_from_reminder_to_pulse() {
     let dir = TempDir::new();
-    let mut cmd = otagai(&dir);
-    cmd.arg("try")
-        .arg("--db")
-        .arg(dir.path().join("try.db"))
-        .env("OTAGAI__ORG__LOCALE", "en");
     // Whatever day and hour the test runs, `:time +8d` lands where a reminder may go out.
-    let r = run(
-        cmd,
+    let r = try_console(
+        &dir,
         "/1on1 add @bob weekly\n\
          /1on1 todo @bob draft the onboarding guide\n\
          :as bob\n\
@@ -324,12 +310,8 @@ fn try_walks_through_a_1on1_from_reminder_to_pulse() {
          :press talk me\n\
          :quit\n",
     );
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     let out = &r.stdout;
-    let at = |what: &str| {
-        out.find(what)
-            .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
-    };
+    let at = |what: &str| find_after(out, 0, what);
     let queued = at("1 reminder or nudge queued");
     let reminder = at("Time for a 1on1 with @bob");
     let recorded = at("Recorded your 1on1 with @bob");
@@ -347,14 +329,9 @@ fn try_walks_through_a_1on1_from_reminder_to_pulse() {
 #[test]
 fn try_an_add_by_someone_who_is_not_an_admin_waits_for_the_reports_accept() {
     let dir = TempDir::new();
-    let mut cmd = otagai(&dir);
-    cmd.arg("try")
-        .arg("--db")
-        .arg(dir.path().join("try.db"))
-        .env("OTAGAI__ORG__LOCALE", "en");
     // alice is the console's admin; carol is not, so her add is an invitation bob answers.
-    let r = run(
-        cmd,
+    let r = try_console(
+        &dir,
         ":as carol\n\
          /1on1 add @bob weekly\n\
          /1on1\n\
@@ -364,12 +341,8 @@ fn try_an_add_by_someone_who_is_not_an_admin_waits_for_the_reports_accept() {
          /1on1\n\
          :quit\n",
     );
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     let out = &r.stdout;
-    let at = |what: &str| {
-        out.find(what)
-            .unwrap_or_else(|| panic!("`{what}` missing from:\n{out}"))
-    };
+    let at = |what: &str| find_after(out, 0, what);
     let invited = at("I've asked @bob to confirm 1on1s with you (weekly)");
     let dm = at(":press accept, :press decline");
     let pending = at("@bob (invited, weekly): waiting for them to accept");
