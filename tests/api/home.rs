@@ -258,8 +258,9 @@ async fn many_items_stay_within_the_hundred_block_limit_with_and_n_more(backend:
     assert_views_within_limits(&app);
 }
 
-async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backend) {
-    let app = spawn_app_with(
+/// An app whose questions go to #C0HELP, with a `payroll` topic whose expert is UPAY1.
+async fn payroll_app(backend: Backend) -> TestApp {
+    spawn_app_with(
         backend,
         Options {
             settings: Box::new(|s| {
@@ -275,7 +276,11 @@ async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backen
             ..Options::default()
         },
     )
-    .await;
+    .await
+}
+
+async fn an_expert_sees_the_unanswered_questions_of_their_topics(backend: Backend) {
+    let app = payroll_app(backend).await;
     people(&app, &["UASKER", "UPAY1", "UOTHER"]);
     let r = app
         .command(
@@ -524,23 +529,7 @@ async fn wait_publish(app: &TestApp, user: &str, after: usize, want: &str) -> Va
 async fn a_typed_1on1_command_a_claim_by_reaction_and_a_new_question_refresh_the_tabs_they_change(
     backend: Backend,
 ) {
-    let app = spawn_app_with(
-        backend,
-        Options {
-            settings: Box::new(|s| {
-                s.ask.channel = Some(otagai::domain::ChannelId::parse("C0HELP").unwrap());
-                s.ask.topics.insert(
-                    "payroll".into(),
-                    otagai::config::AskTopic {
-                        channel: None,
-                        experts: vec![otagai::domain::Expert::parse("UPAY1").unwrap()],
-                    },
-                );
-            }),
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = payroll_app(backend).await;
     people(&app, &["UMGR", "UREP", "UASKER", "UPAY1", "UHELPER"]);
     add_pair(&app, "2026-10-01T10:00:00+09:00", "UMGR", "UREP").await;
     // Accepting the invitation put the pair on both tabs, unopened.
