@@ -184,25 +184,6 @@ pub async fn claim(
     Ok(runs)
 }
 
-/// Marks a message sent, if `owner` still holds it, inside the caller's transaction.
-pub async fn mark_sent_in(
-    conn: &mut Conn,
-    id: i64,
-    owner: &str,
-    now_ms: i64,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL, lease_until = NULL, in_doubt = 0, last_error = NULL \
-         WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(owner)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// `$first, $first+1, …` for `n` values.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -234,14 +215,6 @@ pub async fn mark_many_sent_in(
     Ok(())
 }
 
-/// Marks a message sent, if `owner` still holds it.
-pub async fn mark_sent(store: &Store, id: i64, owner: &str, now_ms: i64) -> anyhow::Result<()> {
-    let mut tx = store.begin().await?;
-    mark_sent_in(&mut tx, id, owner, now_ms).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// What is known, after a try, of whether Slack has the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doubt {
@@ -265,31 +238,9 @@ impl Doubt {
     }
 }
 
-/// Schedules another try at `next_ms`; `count_attempt` is false for rate limiting.
-pub async fn mark_retry(
-    store: &Store,
-    id: i64,
-    owner: &str,
-    next_ms: i64,
-    error: &str,
-    count_attempt: bool,
-) -> anyhow::Result<()> {
-    let mut tx = store.begin().await?;
-    mark_retry_in(
-        &mut tx,
-        id,
-        owner,
-        next_ms,
-        error,
-        count_attempt,
-        Doubt::Known,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// [`mark_retry`] inside the caller's transaction, with what is known of the try.
+/// Schedules another try at `next_ms` (`count_attempt` false for a 429, a refused token or a
+/// message put back for its pacing slot), inside the caller's transaction, with what is known
+/// of the try.
 pub async fn mark_retry_in(
     conn: &mut Conn,
     id: i64,
@@ -313,11 +264,6 @@ pub async fn mark_retry_in(
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Gives a claimed message back untouched (the worker is stopping or pausing).
-pub async fn release(store: &Store, id: i64, owner: &str) -> anyhow::Result<()> {
-    release_many(store, &[id], owner).await
 }
 
 /// Gives claimed messages back untouched, in one statement.
